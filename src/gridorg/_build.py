@@ -1,0 +1,646 @@
+"""Validated construction: raw columns in, checked preorder columns out.
+
+Every constructor of :class:`~gridorg.Organisation` (records, nested dicts, networkx graphs,
+columns, JSON documents) reduces its input to a :class:`Raw` set of columns in input order and
+calls :func:`build`. ``build`` checks every field and every structural rule, collects every
+problem before raising, and returns the columns permuted into depth-first preorder, the storage
+order of an organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from operator import ne
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from gridorg import _tree
+from gridorg._columns import (
+    CHUNK,
+    HashIndex,
+    PackedStrings,
+    frozen,
+    hashes_of,
+    str_hashes,
+    str_lengths,
+)
+from gridorg._fields import (
+    COUNT_FIELDS,
+    MAX_COUNT,
+    MISSING,
+    attributes_problem,
+    copy_json,
+    count_problem,
+    describe,
+    id_problem,
+)
+from gridorg.errors import HierarchyError, Problem, RecordError
+from gridorg.tiers import FORMS, LevelScheme
+
+IntArray = npt.NDArray[np.int64]
+Column = Sequence[Any] | npt.NDArray[Any]
+
+#: At most this many problems are collected; the rest are summarised in one last problem.
+MAX_PROBLEMS = 10_000
+
+_FORM_CODES: dict[object, int] = {
+    None: -1,
+    **{form.value: code for code, form in enumerate(FORMS)},
+}
+
+
+class ProblemLog:
+    """Collects problems and says where each one is.
+
+    ``noun`` names an input position (``"record 17"``, ``"row 17"``); ``path`` turns a position
+    and field into a JSON path when the input was a document.
+    """
+
+    def __init__(
+        self,
+        subject: str,
+        noun: str = "record",
+        path: Callable[[int, str | None], str] | None = None,
+        *,
+        offset: int = 0,
+    ) -> None:
+        self.subject = subject
+        self.noun = noun
+        self.path = path
+        #: Subtracted from every index: inputs appended after ``offset`` existing units.
+        self.offset = offset
+        self.problems: list[Problem] = []
+        self.record_level = False
+        self.dropped = 0
+
+    def add(
+        self,
+        code: str,
+        text: str,
+        *,
+        index: int | None = None,
+        uid: str | None = None,
+        field: str | None = None,
+        record: bool = False,
+    ) -> None:
+        self.record_level = self.record_level or record
+        if index is not None:
+            index -= self.offset
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.dropped += 1
+            return
+        path = self.path(index, field) if self.path is not None and index is not None else None
+        if path is not None:
+            where = path
+        elif index is not None:
+            where = f"{self.noun} {index}"
+        else:
+            where = ""
+        if uid is not None:
+            where = f"unit {uid!r} ({where})" if where else f"unit {uid!r}"
+        message = f"{where}: {text}" if where else text
+        self.problems.append(Problem(code, message, uid, index, field, path))
+
+    def describe(self, index: int) -> str:
+        """Where input position ``index`` is, in the words of this log."""
+        if index < self.offset:
+            return "an existing unit"
+        if self.path is not None:
+            return self.path(index - self.offset, "id")
+        return f"{self.noun} {index - self.offset}"
+
+    def raise_if_any(self) -> None:
+        if not self.problems:
+            return
+        problems = sorted(self.problems, key=lambda p: -1 if p.index is None else p.index)
+        if self.dropped:
+            text = f"{self.dropped} further problems were found and not listed"
+            problems.append(Problem("more_problems", text))
+        cls = RecordError if self.record_level else HierarchyError
+        raise cls(problems, subject=self.subject)
+
+
+@attrs.define
+class Raw:
+    """Unchecked columns in input order. ``None`` means the column was absent (defaults)."""
+
+    ids: Column
+    tiers: Column
+    parents: Column
+    names: Column | None = None
+    forms: Column | None = None
+    households: Column | None = None
+    party_members: Column | None = None
+    gridders: Column | None = None
+    attributes: Mapping[int, Any] = attrs.Factory(dict)
+
+
+@attrs.frozen
+class Parts:
+    """Checked columns in preorder: everything an organisation stores."""
+
+    ids: PackedStrings
+    index: HashIndex
+    names: PackedStrings
+    parent: npt.NDArray[np.int32]
+    tier: npt.NDArray[np.int8]
+    form: npt.NDArray[np.int8]
+    households: npt.NDArray[np.int32]
+    party_members: npt.NDArray[np.int32]
+    gridders: npt.NDArray[np.int32]
+    depth: npt.NDArray[np.int32]
+    size: npt.NDArray[np.int32]
+    attributes: dict[int, dict[str, Any]]
+
+
+def _types(values: Column) -> set[type]:
+    return set(map(type, values))
+
+
+def _uid(ids: Sequence[Any] | None, index: int) -> str | None:
+    if ids is None:
+        return None
+    value = ids[index]
+    return value if isinstance(value, str) else None
+
+
+class _PackedView:
+    """Index a packed column like a list (for messages and verification)."""
+
+    def __init__(self, packed: PackedStrings) -> None:
+        self._packed = packed
+
+    def __getitem__(self, position: int) -> str:
+        return self._packed[position]
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
+def _fix_strings(values: list[Any], start: int, field: str, log: ProblemLog, shown: Any) -> bool:
+    """Check one chunk of a string column in place; ``False`` if an id is unusable."""
+    ok = True
+    for offset, value in enumerate(values):
+        i = start + offset
+        if field == "id":
+            problem = id_problem("id", value)
+            if value is MISSING:
+                ok = False
+            elif problem:
+                log.add("invalid_id", problem, index=i, field="id", record=True)
+                ok = False
+            elif type(value) is not str:
+                values[offset] = str(value)
+        elif not isinstance(value, str):
+            text = f"name must be a string, got {describe(value)}"
+            log.add("invalid_name", text, index=i, uid=_uid(shown, i), field="name", record=True)
+            values[offset] = ""
+        elif type(value) is not str:
+            values[offset] = str(value)
+    return ok
+
+
+def _strings(
+    values: Column, field: str, log: ProblemLog, shown: Any, *, hashed: bool
+) -> tuple[PackedStrings | None, IntArray | None, list[str] | None]:
+    """Check and pack a column of strings; also hash it when ``hashed``.
+
+    A list is used as it is (the caller already holds it); arrays are converted to Python
+    strings a chunk at a time so that ten million ids never exist as objects all at once.
+    Returns the packed column (``None`` when an id is unusable), the hashes and the list.
+    """
+    if isinstance(values, list):
+        listed: list[Any] = values
+        try:
+            sizes = str_lengths(listed, len(listed))
+        except TypeError:
+            listed = list(listed)
+            if not _fix_strings(listed, 0, field, log, shown):
+                return None, None, None
+            sizes = str_lengths(listed, len(listed))
+        hashes = str_hashes(listed, len(listed)) if hashed else None
+        offsets = np.zeros(len(listed) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        return PackedStrings("".join(listed), offsets), hashes, listed
+    count = len(values)
+    pieces: list[str] = []
+    lengths: list[IntArray] = []
+    hash_parts: list[IntArray] = []
+    ok = True
+    for start in range(0, count, CHUNK):
+        part = values[start : start + CHUNK]
+        chunk = part.tolist() if isinstance(part, np.ndarray) else list(part)
+        if not _types(chunk) <= {str}:
+            ok = _fix_strings(chunk, start, field, log, shown) and ok
+        if not ok:
+            continue
+        pieces.append("".join(chunk))
+        lengths.append(np.fromiter(map(len, chunk), np.int64, len(chunk)))
+        if hashed:
+            hash_parts.append(hashes_of(chunk, len(chunk)))
+        del chunk
+    if not ok:
+        return None, None, None
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    if count:
+        np.cumsum(np.concatenate(lengths), out=offsets[1:])
+    packed = PackedStrings("".join(pieces), offsets)
+    del pieces
+    hashes = None
+    if hashed:
+        hashes = np.concatenate(hash_parts) if count else np.zeros(0, np.int64)
+    return packed, hashes, None
+
+
+def _check_trimmed(packed: PackedStrings, log: ProblemLog) -> None:
+    for i in packed.untrimmed().tolist():
+        problem = id_problem("id", packed[i])
+        if problem:
+            log.add("invalid_id", problem, index=i, field="id", record=True)
+
+
+def _codes_from_ints(
+    values: npt.NDArray[Any], field: str, low: int, high: int, log: ProblemLog, ids: Any
+) -> npt.NDArray[np.int8]:
+    bad = (values < low) | (values >= high)
+    for i in np.flatnonzero(bad).tolist():
+        text = f"{field} code must be between {low} and {high - 1}, got {values[i]}"
+        log.add(f"invalid_{field}", text, index=i, uid=_uid(ids, i), field=field, record=True)
+    return np.where(bad, -2, values).astype(np.int8)
+
+
+def _tier_codes(
+    values: Column, scheme: LevelScheme, log: ProblemLog, ids: Any
+) -> npt.NDArray[np.int8]:
+    count = len(ids) if ids is not None else len(values)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return _codes_from_ints(values, "tier", 0, len(scheme), log, ids)
+    listed = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    mapping: dict[object, int] = {name: code for code, name in enumerate(scheme.names)}
+    try:
+        return np.fromiter(map(mapping.__getitem__, listed), np.int8, count)
+    except (KeyError, TypeError):
+        pass
+    codes: list[int | None] = [mapping.get(v) if isinstance(v, str) else None for v in listed]
+    if None in codes:
+        names = ", ".join(scheme.names)
+        for i, code in enumerate(codes):
+            if code is None:
+                value = listed[i]
+                codes[i] = -2
+                if value is MISSING:
+                    continue
+                text = f"tier must be one of {names}, got {describe(value)}"
+                log.add("unknown_tier", text, index=i, uid=_uid(ids, i), field="tier", record=True)
+    return np.fromiter(codes, np.int8, count)
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _form_codes(values: Column | None, count: int, log: ProblemLog, ids: Any) -> Any:
+    if values is None:
+        return np.full(count, -1, dtype=np.int8)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return _codes_from_ints(values, "form", -1, len(FORMS), log, ids)
+    listed = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    try:
+        return np.fromiter(map(_FORM_CODES.__getitem__, listed), np.int8, count)
+    except (KeyError, TypeError):
+        pass
+    codes: list[int | None] = [_FORM_CODES.get(v) if _hashable(v) else None for v in listed]
+    if None in codes:
+        names = ", ".join(form.value for form in FORMS)
+        for i, code in enumerate(codes):
+            if code is None:
+                value = listed[i]
+                text = f"form must be None or one of {names}, got {describe(value)}"
+                log.add("unknown_form", text, index=i, uid=_uid(ids, i), field="form", record=True)
+                codes[i] = -2
+    return np.fromiter(codes, np.int8, count)
+
+
+def _counts(
+    values: Column | None, field: str, count: int, log: ProblemLog, ids: Any
+) -> npt.NDArray[np.int32]:
+    if values is None:
+        return np.zeros(count, dtype=np.int32)
+    if isinstance(values, np.ndarray) and values.dtype.kind != "O":
+        if values.dtype.kind not in "iu":
+            text = (
+                f"column {field} has dtype {values.dtype}; counts must be an integer column "
+                "(convert it explicitly, e.g. with astype(int), after handling missing values)"
+            )
+            log.add("invalid_count", text, field=field, record=True)
+            return np.zeros(count, dtype=np.int32)
+        array = values
+    else:
+        listed = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        if _types(listed) <= {int}:
+            array = np.array(listed, dtype=np.int64) if listed else np.zeros(0, np.int64)
+        else:
+            for i, value in enumerate(listed):
+                problem = count_problem(field, value)
+                if problem:
+                    log.add(
+                        "invalid_count",
+                        problem,
+                        index=i,
+                        uid=_uid(ids, i),
+                        field=field,
+                        record=True,
+                    )
+                    listed[i] = 0
+                else:
+                    listed[i] = int(value)
+            array = np.array(listed, dtype=np.int64) if listed else np.zeros(0, np.int64)
+    if len(array) and (int(array.min()) < 0 or int(array.max()) > MAX_COUNT):
+        for i in np.flatnonzero((array < 0) | (array > MAX_COUNT)).tolist():
+            problem = count_problem(field, int(array[i]))
+            log.add(
+                "invalid_count", str(problem), index=i, uid=_uid(ids, i), field=field, record=True
+            )
+        array = np.clip(array, 0, MAX_COUNT)
+    return array.astype(np.int32)
+
+
+def _attributes(
+    values: Mapping[int, Any], count: int, log: ProblemLog, ids: Any
+) -> dict[int, dict[str, Any]]:
+    checked: dict[int, dict[str, Any]] = {}
+    for i, value in values.items():
+        if value is None or (isinstance(value, Mapping) and not value):
+            continue
+        problem = attributes_problem(value)
+        if problem:
+            log.add(
+                "invalid_attributes",
+                problem,
+                index=i,
+                uid=_uid(ids, i),
+                field="attributes",
+                record=True,
+            )
+        else:
+            checked[i] = copy_json(value)
+    return checked
+
+
+def _parents(values: Column, index: HashIndex, ids: Any, log: ProblemLog) -> IntArray:
+    count = len(ids)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        parent = values.astype(np.int64)
+        bad = np.flatnonzero((parent < -1) | (parent >= count))
+        for i in bad.tolist():
+            text = (
+                f"parent position must be -1 (no parent) or between 0 and {count - 1}, "
+                f"got {parent[i]}"
+            )
+            log.add("missing_parent", text, index=i, uid=ids[i], field="parent")
+        parent[bad] = -2
+        return parent
+    listed = values.tolist() if isinstance(values, np.ndarray) else values
+    # Siblings usually come together: look up only where the parent changes from the row
+    # before, and carry the answer along each run of equal parents.
+    starts_mask = np.ones(count, dtype=np.bool_)
+    if count > 1:
+        try:
+            starts_mask[1:] = np.fromiter(map(ne, listed[1:], listed[:-1]), np.bool_, count - 1)
+        except (TypeError, ValueError):  # values that do not compare to a bool
+            starts_mask[1:] = True
+    starts = np.flatnonzero(starts_mask)
+    heads = [listed[i] for i in starts.tolist()]
+    kinds = _types(heads)
+    if not kinds <= {str, type(None)}:
+        for slot, value in enumerate(heads):
+            if value is not None and not isinstance(value, str):
+                i = int(starts[slot])
+                text = f"parent must be a unit id (string) or None, got {describe(value)}"
+                log.add("invalid_parent", text, index=i, uid=ids[i], field="parent", record=True)
+                heads[slot] = None
+    found = index.get_many(heads, stored=ids)
+    is_root = np.fromiter((h is None for h in heads), np.bool_, len(heads))
+    missing = np.flatnonzero((found < 0) & ~is_root)
+    for slot in missing.tolist():
+        value = heads[slot]
+        found[slot] = -2
+        first = int(starts[slot])
+        stop = int(starts[slot + 1]) if slot + 1 < len(starts) else count
+        for i in range(first, stop):
+            log.add(
+                "missing_parent",
+                f"parent {value!r} does not exist",
+                index=i,
+                uid=ids[i],
+                field="parent",
+            )
+    run = np.cumsum(starts_mask) - 1
+    resolved: IntArray = found[run]
+    return resolved
+
+
+def _structure(
+    parent: IntArray,
+    tier: npt.NDArray[np.int8],
+    form: npt.NDArray[np.int8],
+    scheme: LevelScheme,
+    ids: Any,
+    log: ProblemLog,
+) -> None:
+    count = len(ids)
+    # Party forms each tier allows.
+    allowed = np.ones((len(scheme), len(FORMS)), dtype=np.bool_)
+    for t, tier_def in enumerate(scheme):
+        if tier_def.forms:
+            allowed[t] = [f in tier_def.forms for f in FORMS]
+    valid = (tier >= 0) & (form >= 0)
+    rows = np.flatnonzero(valid)
+    bad_form = rows[~allowed[tier[rows], form[rows]]]
+    for i in bad_form.tolist():
+        tier_def = scheme[int(tier[i])]
+        text = (
+            f"party form {FORMS[form[i]].value!r} is not allowed at tier {tier_def.name}; "
+            f"allowed: {', '.join(f.value for f in tier_def.forms)}"
+        )
+        log.add("form_not_allowed", text, index=i, uid=ids[i], field="form")
+    # A parent is one tier up, or the same tier with a higher party form.
+    child = np.flatnonzero((parent >= 0) & (tier >= 0) & (parent != np.arange(count)))
+    up = parent[child]
+    child = child[tier[up] >= 0]
+    up = parent[child]
+    ct, pt = tier[child].astype(np.int16), tier[up].astype(np.int16)
+    cf, pf = form[child], form[up]
+    same_tier_ok = (pt == ct) & (cf >= 0) & (pf >= 0) & (pf < cf)
+    bad = child[~((pt == ct - 1) | same_tier_ok)]
+    for i in bad.tolist():
+        p = int(parent[i])
+        log.add(
+            "tier_order",
+            _tier_order_text(i, p, tier, form, scheme, ids),
+            index=i,
+            uid=ids[i],
+            field="parent",
+        )
+    self_parent = np.flatnonzero(parent == np.arange(count))
+    for i in self_parent.tolist():
+        log.add("cycle", "is its own parent", index=i, uid=ids[i], field="parent")
+
+
+def parent_rule_holds(
+    child_tier: int, child_form: int, parent_tier: int, parent_form: int
+) -> bool:
+    """Whether a unit (tier and form codes) may have the given parent: one tier up, or the same
+    tier with a strictly higher party form on both sides."""
+    if parent_tier == child_tier - 1:
+        return True
+    return parent_tier == child_tier and 0 <= parent_form < child_form
+
+
+def parent_rule_text(
+    child: int, parent: int, tier: Any, form: Any, scheme: LevelScheme, ids: Any
+) -> str:
+    """Why unit ``child`` cannot have ``parent`` (positions into the given columns)."""
+    return _tier_order_text(child, parent, tier, form, scheme, ids)
+
+
+def _form_text(code: int) -> str:
+    return "no party form" if code < 0 else f"form {FORMS[code].value}"
+
+
+def _tier_order_text(i: int, p: int, tier: Any, form: Any, scheme: LevelScheme, ids: Any) -> str:
+    ct, pt = int(tier[i]), int(tier[p])
+    parent_desc = f"parent {ids[p]!r} is tier {scheme[pt].name} ({_form_text(int(form[p]))})"
+    same = f"tier {scheme[ct].name} with a party form above {_form_text(int(form[i]))}"
+    if int(form[i]) < 0:
+        same = f"tier {scheme[ct].name} (only units with a party form nest in their own tier)"
+    if ct == 0:
+        return f"{parent_desc}; a unit of the top tier can only have a parent of {same}"
+    return f"{parent_desc}, expected tier {scheme[ct - 1].name} or {same}"
+
+
+def _report_cycles(parent: IntArray, stuck: Any, ids: Any, log: ProblemLog) -> None:
+    for members in _tree.cycles(parent, stuck):
+        if len(members) == 1:
+            continue  # reported as its own parent
+        chain = " -> ".join(repr(ids[m]) for m in [*members, members[0]])
+        log.add(
+            "cycle",
+            f"parent chain forms a cycle: {chain}",
+            index=members[0],
+            uid=ids[members[0]],
+            field="parent",
+        )
+
+
+def build(raw: Raw, scheme: LevelScheme, log: ProblemLog) -> Parts:
+    """Check ``raw`` completely and return its columns in preorder; raise on any problem."""
+    count = len(raw.ids)
+    uneven = False
+    for name, column in (
+        ("tier", raw.tiers),
+        ("parent", raw.parents),
+        ("name", raw.names),
+        ("form", raw.forms),
+        *((f, getattr(raw, f)) for f in COUNT_FIELDS),
+    ):
+        if column is not None and len(column) != count:
+            text = f"column {name} has {len(column)} values, expected {count} (one per id)"
+            log.add("column_length", text, field=name, record=True)
+            uneven = True
+    if uneven:
+        log.raise_if_any()
+    packed, hashes, listed = _strings(raw.ids, "id", log, None, hashed=True)
+    shown: Any = raw.ids
+    if listed is not None:
+        shown = listed
+    elif packed is not None:
+        shown = _PackedView(packed)
+    if raw.names is None:
+        names = PackedStrings.repeat("", count)
+    else:
+        names_packed, _, _ = _strings(raw.names, "name", log, shown, hashed=False)
+        names = names_packed if names_packed is not None else PackedStrings.repeat("", count)
+    tier = _tier_codes(raw.tiers, scheme, log, shown)
+    form = _form_codes(raw.forms, count, log, shown)
+    counts = {f: _counts(getattr(raw, f), f, count, log, shown) for f in COUNT_FIELDS}
+    attributes = _attributes(raw.attributes, count, log, shown)
+    if packed is None:
+        log.raise_if_any()
+        raise AssertionError  # pragma: no cover - ids problems were logged
+    _check_trimmed(packed, log)
+    index = HashIndex(packed, hashes)
+    del hashes
+    for first, later in index.duplicates():
+        earlier = log.describe(first)
+        log.add(
+            "duplicate_id",
+            f"duplicate id, first used by {earlier}",
+            index=later,
+            uid=shown[later],
+            field="id",
+        )
+    parent = _parents(raw.parents, index, shown, log)
+    _structure(parent, tier, form, scheme, shown, log)
+    clean = np.where(parent >= 0, parent, -1)
+    clean[clean == np.arange(count)] = -1
+    depth, stuck = _tree.depths(clean)
+    if stuck.any():
+        _report_cycles(clean, stuck, shown, log)
+    log.raise_if_any()
+    return _in_preorder(clean, depth, packed, index, names, tier, form, counts, attributes)
+
+
+def _in_preorder(
+    parent: IntArray,
+    depth: IntArray,
+    packed: PackedStrings,
+    index: HashIndex,
+    names: PackedStrings,
+    tier: npt.NDArray[np.int8],
+    form: npt.NDArray[np.int8],
+    counts: dict[str, npt.NDArray[np.int32]],
+    attributes: dict[int, dict[str, Any]],
+) -> Parts:
+    position, size = _tree.preorder(parent, depth)
+    count = len(packed)
+    if np.array_equal(position, np.arange(count)):
+        return Parts(
+            ids=packed,
+            index=index,
+            names=names,
+            parent=frozen(parent.astype(np.int32)),
+            tier=frozen(tier),
+            form=frozen(form),
+            households=frozen(counts["households"]),
+            party_members=frozen(counts["party_members"]),
+            gridders=frozen(counts["gridders"]),
+            depth=frozen(depth.astype(np.int32)),
+            size=frozen(size.astype(np.int32)),
+            attributes=attributes,
+        )
+    order = np.empty(count, dtype=np.int64)
+    order[position] = np.arange(count)
+    new_ids = packed.select(order)
+    new_parent = np.where(parent >= 0, position[np.maximum(parent, 0)], -1)[order]
+    return Parts(
+        ids=new_ids,
+        index=index.permuted(new_ids, position),
+        names=names.select(order),
+        parent=frozen(new_parent.astype(np.int32)),
+        tier=frozen(tier[order]),
+        form=frozen(form[order]),
+        households=frozen(counts["households"][order]),
+        party_members=frozen(counts["party_members"][order]),
+        gridders=frozen(counts["gridders"][order]),
+        depth=frozen(depth[order].astype(np.int32)),
+        size=frozen(size[order].astype(np.int32)),
+        attributes={int(position[i]): value for i, value in attributes.items()},
+    )

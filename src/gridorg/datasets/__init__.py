@@ -1,0 +1,28 @@
+"""Datasets: presets for two counties of Tongren, Guizhou, and synthetic organisations.
+
+:func:`yinjiang` and :func:`songtao` rebuild the urban organisation trees of Yinjiang (印江)
+and Songtao (松桃) counties from the figures published in a 2025 report on their urban
+grassroots governance; :func:`provenance` says, figure by figure, what is published and what
+is a modelling assumption. :func:`synthetic` draws organisations of any size, up to a whole
+country, and :func:`synthetic_columns` gives the same as numpy columns.
+"""
+
+from gridorg.datasets._presets import songtao, yinjiang
+from gridorg.datasets._provenance import (
+    PROVENANCE_STATUSES,
+    ProvenanceRow,
+    ProvenanceStatus,
+    provenance,
+)
+from gridorg.datasets._synthetic import synthetic, synthetic_columns
+
+__all__ = [
+    "PROVENANCE_STATUSES",
+    "ProvenanceRow",
+    "ProvenanceStatus",
+    "provenance",
+    "songtao",
+    "synthetic",
+    "synthetic_columns",
+    "yinjiang",
+]

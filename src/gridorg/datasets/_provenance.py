@@ -1,0 +1,530 @@
+"""Where every figure of the presets comes from: published, public record, or assumed.
+
+The source of both presets is a 2025 news report on party-building-led urban grassroots
+governance in Yinjiang (印江) and Songtao (松桃) counties, Tongren, Guizhou. Quotations in
+the ``source`` column are from that report.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import attrs
+
+from gridorg.errors import ArgumentTypeError, InvalidArgumentError
+
+ProvenanceStatus = Literal[
+    "published", "published lower bound", "public record", "assumption", "not modelled"
+]
+
+#: The statuses a provenance row can have, in the order the tables list them.
+PROVENANCE_STATUSES: Final[tuple[ProvenanceStatus, ...]] = (
+    "published",
+    "published lower bound",
+    "public record",
+    "assumption",
+    "not modelled",
+)
+
+
+@attrs.frozen
+class ProvenanceRow:
+    """One figure of a preset: its value, where it comes from and how the preset holds it.
+
+    ``status`` is one of :data:`PROVENANCE_STATUSES`:
+
+    - ``"published"``: stated exactly in the report (a count or a name); the preset has it
+      exactly.
+    - ``"published lower bound"``: the report says "N余" (more than N); the preset has at
+      least N.
+    - ``"public record"``: not in the report but in public administrative records.
+    - ``"assumption"``: the report is silent; ``note`` gives the reason for the choice.
+    - ``"not modelled"``: published, but about something the organisation tree does not hold
+      (service sites, partners, activities); listed so that the table covers the report.
+
+    ``source`` quotes the report (or says what else the figure rests on); ``note`` says how
+    the preset holds the figure.
+    """
+
+    figure: str
+    value: str
+    status: ProvenanceStatus = attrs.field(validator=attrs.validators.in_(PROVENANCE_STATUSES))
+    source: str
+    note: str = ""
+
+
+_NOT_PUBLISHED = "not published"
+_Y = ProvenanceRow
+
+YINJIANG: Final[tuple[ProvenanceRow, ...]] = (
+    _Y(
+        "community party-mass service centres (社区党群服务中心)",
+        "14",
+        "published",
+        "「50余支社会力量加入14个社区党群服务中心」",
+        "14 communities, each with one community party organisation: the units of tier "
+        "community whose parent is a street.",
+    ),
+    _Y(
+        "community party general branches (社区党总支)",
+        "3",
+        "published",
+        "「设立3个社区党总支、21个党支部、173个网格党小组」",
+        "Communities 01, 02 and 09 are led by a general branch (form general_branch).",
+    ),
+    _Y(
+        "party branches (党支部)",
+        "21",
+        "published",
+        "「设立3个社区党总支、21个党支部、173个网格党小组」; again 「在14个社区党群服务中心、"
+        "21个党支部」",
+        "11 communities led by a branch plus 10 branches nested in the general branches "
+        "(4 + 3 + 3): form branch, tier community.",
+    ),
+    _Y(
+        "grid party groups (网格党小组)",
+        "173",
+        "published",
+        "「设立3个社区党总支、21个党支部、173个网格党小组」",
+        "173 grids, each with its party group (form group): 「推动网格党组织应建尽建」 read "
+        "as done.",
+    ),
+    _Y(
+        "four-level organisation (四级组织架构)",
+        "街道党工委—社区党支部—网格党小组—党员中心户(联户长)",
+        "published",
+        "「构建“街道党工委—社区党支部—网格党小组—党员中心户(联户长)”四级组织架构」",
+        "The four tiers of the default scheme: street, community, grid, household.",
+    ),
+    _Y(
+        "gridders (网格员)",
+        "500+",
+        "published lower bound",
+        "「聘用网格员500余名」",
+        "2–4 gridders on each grid (field gridders); the preset has 526 in all.",
+    ),
+    _Y(
+        "streets (街道)",
+        "峨岭街道 (Eling), 龙津街道 (Longjin)",
+        "public record",
+        "administrative divisions of the county; the report names no street",
+        "Public records list three subdistricts (峨岭, 龙津, 中兴). The preset takes 峨岭, seat "
+        "of the county government, and 龙津, split off from the former 峨岭镇 in 2015, as the "
+        "urban streets, each with form working_committee.",
+    ),
+    _Y(
+        "communities per street",
+        "8 in 峨岭街道, 6 in 龙津街道",
+        "assumption",
+        _NOT_PUBLISHED,
+        "The report does not say how the 14 communities divide between streets.",
+    ),
+    _Y(
+        "community names",
+        "社区 01（合成） … 社区 14（合成）",
+        "assumption",
+        _NOT_PUBLISHED,
+        "The report names no Yinjiang community; the names say they are synthetic.",
+    ),
+    _Y(
+        "branches inside the general branches",
+        "4, 3 and 3 (21 − 11 = 10)",
+        "assumption",
+        _NOT_PUBLISHED,
+        "A general branch contains branches, one per residential quarter (小区). The three "
+        "largest communities (by grids) take the general branches, since a general branch "
+        "needs more than 50 party members.",
+    ),
+    _Y(
+        "grids per community",
+        "16–18 in a general-branch community (4–6 per branch); 9–14 in a branch community",
+        "assumption",
+        _NOT_PUBLISHED,
+        "173 grids shared so that larger party organisations hold more grids.",
+    ),
+    _Y(
+        "households per grid",
+        "150–350, uniform",
+        "assumption",
+        _NOT_PUBLISHED,
+        "A grid of a few hundred households, as grids of this kind usually are.",
+    ),
+    _Y(
+        "households per household head",
+        "10–15",
+        "assumption",
+        _NOT_PUBLISHED,
+        "A party-member central household (党员中心户/联户长) liaises for about 10–15 "
+        "neighbouring households.",
+    ),
+    _Y(
+        "household heads per grid",
+        "ceil(households / k), k uniform in 10–15",
+        "assumption",
+        _NOT_PUBLISHED,
+        "Kept so that every head covers 10–15 households; a grid's households are shared "
+        "among its heads as evenly as possible (field households of tier household).",
+    ),
+    _Y(
+        "party members",
+        "1 per household head; 1–3 more per grid; 3–8 per community organisation",
+        "assumption",
+        _NOT_PUBLISHED,
+        "Each household head is a party member's household (党员中心户). The published forms "
+        "are kept although most communities have enough members for a higher form: the "
+        "regulations allow a higher form, they do not require it.",
+    ),
+    _Y(
+        "gridders per grid",
+        "2–4, uniform",
+        "assumption",
+        _NOT_PUBLISHED,
+        "About 3 per grid gives the published 500+ over 173 grids.",
+    ),
+    _Y(
+        "three-level grid system (三级网格体系)",
+        "社区总网格—小区(街区)网格长—楼栋(街巷)网格员",
+        "not modelled",
+        "「搭建“社区总网格—小区(街区)网格长—楼栋(街巷)网格员”的三级网格体系」",
+        "The preset keeps one grid tier: the community stands for its general grid, grid units "
+        "are quarter or block grids, and building or lane gridders are counted on them.",
+    ),
+    _Y(
+        "departments on the extended street working committee (大工委)",
+        "10+",
+        "not modelled",
+        "「邀请…民政、人社、公安、教育等十余个单位主要领导兼任委员」",
+    ),
+    _Y(
+        "red stations / neighbourhood centres etc. (服务阵地)",
+        "21",
+        "not modelled",
+        "「全面搭建红色驿站、近邻中心等服务阵地21处」",
+    ),
+    _Y(
+        "social forces joined",
+        "50+",
+        "not modelled",
+        "「广泛吸纳社会企业、社工团体、民间社团等50余支社会力量」",
+    ),
+    _Y(
+        "volunteer teams",
+        "6",
+        "not modelled",
+        "「组建了社区评议员队伍、微心愿服务队等6支志愿队伍」",
+    ),
+    _Y(
+        "county-level units sunk (驻区单位)",
+        "106",
+        "not modelled",
+        "「推动组织106个县级驻区单位」",
+    ),
+    _Y(
+        "in-service party members sunk",
+        "3000+",
+        "not modelled",
+        "「3000余名在职党员干部在工作之余下沉一线」",
+        "They stay registered with their work units and are not counted in party_members.",
+    ),
+    _Y(
+        "suggestions collected (sunk members)",
+        "100+",
+        "not modelled",
+        "「累计征集工作建议100余条」",
+    ),
+    _Y(
+        "problems solved (sunk members)",
+        "200+",
+        "not modelled",
+        "「协调解决公共服务设施完善、困难群体帮扶等民生保障问题200余件」",
+    ),
+    _Y(
+        "problems solved on site (三张清单)",
+        "300+",
+        "not modelled",
+        "「面对面直接解决群众反映问题300余个」",
+    ),
+    _Y(
+        "community evaluators (社区评议员)",
+        "30+",
+        "not modelled",
+        "「吸纳30余名党员、能人等作为社区评议员」",
+    ),
+    _Y(
+        "mediators (纠纷调解队)",
+        "50+",
+        "not modelled",
+        "「组织50余名离退休干部、小区党员、居民骨干成立纠纷调解队」",
+    ),
+    _Y(
+        "disputes and problems solved by deliberation",
+        "200+",
+        "not modelled",
+        "「有效破解物业管理难点、联系服务群众、矛盾纠纷调解等问题200余个」",
+    ),
+    _Y(
+        "demands closed online, 2024",
+        "1000+",
+        "not modelled",
+        "「2024年，通过线上受理、线下服务，有效办结群众诉求1000余条」",
+    ),
+)
+
+SONGTAO: Final[tuple[ProvenanceRow, ...]] = (
+    _Y(
+        "street (街道)",
+        "蓼皋街道 (Liaogao)",
+        "published",
+        "「10名蓼皋街道党工委班子成员」; 「蓼皋街道南门社区」",
+        "The one street of the preset (form working_committee).",
+    ),
+    _Y(
+        "community named in the report",
+        "南门社区 (Nanmen)",
+        "published",
+        "「蓼皋街道南门社区探索党建引领基层治理“四个三”工作法」",
+        "Community 01 of 蓼皋街道.",
+    ),
+    _Y(
+        "community party-mass service centres (社区党群服务中心)",
+        "12",
+        "published",
+        "「优化12个社区党群服务中心功能」",
+        "12 communities, each with one community party organisation: the units of tier "
+        "community whose parent is a street.",
+    ),
+    _Y(
+        "community party committees (社区党委)",
+        "4",
+        "published",
+        "「调整成立社区党委4个、党总支3个、党支部29个，设立网格党小组73个」",
+        "Communities 01–04 are led by a committee (form committee).",
+    ),
+    _Y(
+        "community party general branches (党总支)",
+        "3",
+        "published",
+        "「调整成立社区党委4个、党总支3个、党支部29个」",
+        "Communities 05–07 are led by a general branch (form general_branch).",
+    ),
+    _Y(
+        "party branches (党支部)",
+        "29",
+        "published",
+        "「调整成立社区党委4个、党总支3个、党支部29个」",
+        "5 communities led by a branch plus 24 branches nested in the committees and general "
+        "branches: form branch, tier community.",
+    ),
+    _Y(
+        "grid party groups (网格党小组)",
+        "73",
+        "published",
+        "「设立网格党小组73个」",
+        "73 grids with form group.",
+    ),
+    _Y(
+        "comprehensive grids after 多网合一 (综合网格)",
+        "102",
+        "published",
+        "「按照“多网合一”要求，优化设置综合网格102个」",
+        "102 units of tier grid.",
+    ),
+    _Y(
+        "iron triangle (铁三角)",
+        "党小组(党支部)+网格员+联户长",
+        "published",
+        "「进一步夯实“党小组(党支部)+网格员+联户长”铁三角」",
+        "Every grid has a party group or is led by its branch, at least one gridder, and "
+        "household heads.",
+    ),
+    _Y(
+        "streets",
+        "1: 蓼皋街道",
+        "assumption",
+        _NOT_PUBLISHED,
+        "The report names only 蓼皋街道, the county seat. Public records list further "
+        "subdistricts (大兴, 世昌, 太平营, 九江) but the report does not say which hold the "
+        "12 communities; the preset puts all of them under 蓼皋.",
+    ),
+    _Y(
+        "community names",
+        "南门社区, 社区 02（合成） … 社区 12（合成）",
+        "assumption",
+        _NOT_PUBLISHED,
+        "Only 南门社区 is named; the other names say they are synthetic.",
+    ),
+    _Y(
+        "party form of 南门社区",
+        "committee",
+        "assumption",
+        _NOT_PUBLISHED,
+        "Not published; a prize-winning community is taken to be one of the larger ones.",
+    ),
+    _Y(
+        "branches inside committees and general branches",
+        "5, 5, 4, 4 in the committees; 2 in each general branch",
+        "assumption",
+        _NOT_PUBLISHED,
+        "5 + 18 + 6 = 29. Committees, which need at least 100 party members, hold the most.",
+    ),
+    _Y(
+        "grids without a party group",
+        "29 = 102 − 73, one per branch",
+        "assumption",
+        _NOT_PUBLISHED,
+        "The iron triangle reads 党小组(党支部): where a grid has no group its branch stands "
+        "in. 102 − 73 equals the 29 branches, so each branch leads its first grid itself: "
+        "form None, attribute led_by = 'branch'.",
+    ),
+    _Y(
+        "grids per branch",
+        "3 or 4: one led by the branch, 2 or 3 with a group",
+        "assumption",
+        _NOT_PUBLISHED,
+        "73 groups over 29 branches: the 15 first branches (in the committees) hold 3, the "
+        "other 14 hold 2.",
+    ),
+    _Y(
+        "households per grid",
+        "200–450, uniform",
+        "assumption",
+        _NOT_PUBLISHED,
+        "A merged comprehensive grid covers several hundred households.",
+    ),
+    _Y(
+        "households per household head",
+        "10–15",
+        "assumption",
+        _NOT_PUBLISHED,
+        "A household head (联户长) liaises for about 10–15 neighbouring households.",
+    ),
+    _Y(
+        "household heads per grid",
+        "ceil(households / k), k uniform in 10–15",
+        "assumption",
+        _NOT_PUBLISHED,
+        "Kept so that every head covers 10–15 households; a grid's households are shared "
+        "among its heads as evenly as possible (field households of tier household).",
+    ),
+    _Y(
+        "party members",
+        "1 per household head; 1–3 more per grid; 3–8 per community organisation",
+        "assumption",
+        _NOT_PUBLISHED,
+        "Each household head is a party member's household (党员中心户).",
+    ),
+    _Y(
+        "gridders per grid",
+        "1–2, uniform",
+        "assumption",
+        _NOT_PUBLISHED,
+        "The iron triangle puts a gridder on every grid; the total is not published.",
+    ),
+    _Y(
+        "thematic working groups of the coordination mechanism",
+        "6",
+        "not modelled",
+        "「下设…易地搬迁安置地基层治理6个工作组」",
+    ),
+    _Y(
+        "county leaders as contact points",
+        "27",
+        "not modelled",
+        "「优化调整27名县级党员领导干部」",
+    ),
+    _Y(
+        "organisation-department members as contact points",
+        "8",
+        "not modelled",
+        "「8名县委组织部班子成员」",
+    ),
+    _Y(
+        "street committee members as contact points",
+        "10",
+        "not modelled",
+        "「10名蓼皋街道党工委班子成员城市基层党建联系点」",
+    ),
+    _Y(
+        "problems solved via contact points",
+        "80+",
+        "not modelled",
+        "「帮助协调解决问题80余个」",
+    ),
+    _Y(
+        "street part-time committee members",
+        "9",
+        "not modelled",
+        "「9名街道党工委兼职委员」",
+    ),
+    _Y(
+        "community part-time members",
+        "36",
+        "not modelled",
+        "「36名社区党组织兼职委员」",
+    ),
+    _Y(
+        "problems solved by the whistle (街道吹哨、部门报到), 2024",
+        "40",
+        "not modelled",
+        "「2024年街道吹哨部门报到解决问题40个」",
+    ),
+    _Y("smart communities", "2", "not modelled", "「推进2个智慧社区建设」"),
+    _Y(
+        "units registered (双报到)",
+        "180+",
+        "not modelled",
+        "「组织180余个机关企事业单位党组织、新兴领域党组织」",
+    ),
+    _Y(
+        "in-service members registered",
+        "3000+",
+        "not modelled",
+        "「3000余名在职党员」",
+        "Registered with their work units; not counted in party_members.",
+    ),
+    _Y(
+        "new-employment members registered",
+        "170+",
+        "not modelled",
+        "「170余名新就业群体党员到社区报到」",
+    ),
+    _Y("service teams", "181", "not modelled", "「组建服务团队181支」"),
+    _Y(
+        "volunteer person-times",
+        "25,000+",
+        "not modelled",
+        "「到社区参与志愿服务共2.5万余人次」",
+    ),
+    _Y(
+        "problems solved by registered members",
+        "500+",
+        "not modelled",
+        "「帮助社区解决问题500余个」",
+    ),
+)
+
+_TABLES: Final = {"yinjiang": YINJIANG, "songtao": SONGTAO}
+
+
+def _string(what: str, value: object) -> str:
+    if not isinstance(value, str):
+        msg = f"{what} must be a string, got {type(value).__name__}"
+        raise ArgumentTypeError(msg)
+    return value
+
+
+def provenance(name: str) -> tuple[ProvenanceRow, ...]:
+    """The provenance table of the preset ``name`` (``"yinjiang"`` or ``"songtao"``).
+
+    Every figure the report publishes for the county is listed, those the tree holds and those
+    it does not, together with the public records and assumptions the preset adds. Rows come
+    in the order of :data:`PROVENANCE_STATUSES`; see :class:`ProvenanceRow` for what each
+    status means.
+    """
+    key = _string("preset name", name)
+    try:
+        return _TABLES[key]
+    except KeyError:
+        expected = ", ".join(repr(key) for key in _TABLES)
+        msg = f"unknown preset {name!r}; expected one of {expected}"
+        raise InvalidArgumentError(msg) from None

@@ -1,0 +1,774 @@
+"""JSON documents: dump an organisation to JSON-compatible data and load it back, validated.
+
+This is the one place where untrusted JSON is checked. A document looks like::
+
+    {
+      "format": "gridorg.organisation",
+      "version": 1,
+      "name": "Yinjiang urban area",
+      "scheme": {"tiers": [{"name": "street", "label": "街道党工委", "forms": [...],
+                            "description": "..."}, ...]},
+      "units": ...
+    }
+
+``units`` comes in one of two layouts, told apart by its JSON type:
+
+* **columns** (an object, the default and the fast one): equal-length arrays ``id``, ``name``,
+  ``tier`` (tier names), ``form`` (party form or ``null``), ``parent`` (the parent's id or
+  ``null`` for a root), ``households``, ``party_members`` and ``gridders``, all in the same unit
+  order. Only ``id`` and ``tier`` are required; an absent column takes its default for every
+  unit. ``attributes`` is sparse: an object whose keys are unit positions written in decimal
+  (``"0"``, ``"17"``) and whose values are the attribute objects of those units; units without
+  attributes are simply not listed.
+* **records** (an array): one object per unit with the fields of :class:`~gridorg.Unit`;
+  ``id`` and ``tier`` are required, the others optional.
+
+Loading validates in two stages and reports every problem of a stage at once. First the
+document's shape, with pydantic models in strict mode (``"3"`` is not a count, ``true`` is not
+an integer, unknown fields are errors): problems raise :class:`~gridorg.SchemaError`, or
+:class:`~gridorg.FormatVersionError` when the format or version is not one this release reads.
+Then the organisation's structure (duplicate ids, missing parents, cycles, unknown tiers, tier
+order): problems raise :class:`~gridorg.HierarchyError` or :class:`~gridorg.RecordError`. Every
+problem carries the JSON path of the offending value (``$.units[3].households``,
+``$.units.parent[3]``) in ``problem.path`` and in its message.
+
+The pydantic models below also produce :func:`json_schema`; they are an implementation detail
+of the document format, not a second way to build organisations.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import functools
+import gzip
+import json
+import os
+import re
+import zlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, NotRequired, Union
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag, with_config
+from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict
+
+from gridorg._build import MAX_PROBLEMS, ProblemLog, Raw, build
+from gridorg._convert import records_to_raw
+from gridorg._fields import COUNT_FIELDS, FIELDS, MAX_COUNT, copy_json, count_problem, describe
+from gridorg.errors import (
+    ArgumentTypeError,
+    FormatVersionError,
+    GridorgError,
+    InvalidArgumentError,
+    Problem,
+    SchemaError,
+)
+from gridorg.hierarchy import Organisation
+from gridorg.tiers import FORMS, LevelScheme, Tier
+
+__all__ = ["dump", "dump_file", "dumps", "json_schema", "load", "load_file", "loads"]
+
+#: The value of a document's ``"format"`` field.
+FORMAT: Final = "gridorg.organisation"
+#: The document format version this release writes and reads.
+VERSION: Final = 1
+
+#: The two layouts of a document's units.
+Layout = Literal["columns", "records"]
+
+_SUBJECT = "organisation document"
+#: How the structural checks name an input position ("first used by the unit at position 3").
+_NOUN = "the unit at position"
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+# ---------------------------------------------------------------------- models
+
+_FormName = Literal[
+    "working_committee", "committee", "general_branch", "branch", "group", "central_household"
+]
+_FORM_NAMES: Final = ", ".join(form.value for form in FORMS)
+
+_UnitId = Annotated[str, Field(min_length=1)]
+_Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+_TierName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+_Attributes = dict[str, JsonValue]
+_POSITION_PATTERN: Final = r"^(0|[1-9][0-9]*)$"
+_POSITION = re.compile(r"0|[1-9][0-9]*")  # used with fullmatch
+
+
+class TierSpec(BaseModel):
+    """One tier of the level scheme, from the top tier down."""
+
+    model_config = ConfigDict(**_STRICT, title="Tier")
+
+    name: _TierName = Field(
+        description="Identifier used by the units' tier field: a lower-case identifier."
+    )
+    label: str = Field(default="", description="The name people read, e.g. 网格党小组.")
+    forms: list[_FormName] = Field(
+        default_factory=list,
+        description="Party forms a unit of this tier may take; empty means any form.",
+        json_schema_extra={"uniqueItems": True},
+    )
+    description: str = Field(default="", description="A sentence describing the tier.")
+
+    @pydantic.field_validator("forms")
+    @classmethod
+    def _distinct_forms(cls, forms: list[str]) -> list[str]:
+        first: dict[str, int] = {}
+        for at, form in enumerate(forms):
+            if form in first:
+                msg = "party form '{form}' is listed twice (first at position {first})"
+                code = "duplicate_form"
+                raise PydanticCustomError(
+                    code, msg, {"form": form, "first": first[form], "at": at}
+                )
+            first[form] = at
+        return forms
+
+
+class LevelSchemeSpec(BaseModel):
+    """The ordered tiers of the organisation, top first."""
+
+    model_config = ConfigDict(**_STRICT, title="LevelScheme")
+
+    tiers: list[TierSpec] = Field(
+        min_length=1, max_length=100, description="The tiers, top first; names are distinct."
+    )
+
+    @pydantic.field_validator("tiers")
+    @classmethod
+    def _distinct_names(cls, tiers: list[TierSpec]) -> list[TierSpec]:
+        first: dict[str, int] = {}
+        for at, tier in enumerate(tiers):
+            if tier.name in first:
+                msg = "tier name '{name}' is used twice (first at position {first})"
+                code = "duplicate_tier"
+                raise PydanticCustomError(
+                    code, msg, {"name": tier.name, "first": first[tier.name], "at": at}
+                )
+            first[tier.name] = at
+        return tiers
+
+
+@with_config(ConfigDict(extra="forbid", strict=True, title="UnitRecord"))
+class UnitRecord(TypedDict):
+    """One unit in the records layout; only id and tier are required."""
+
+    id: Annotated[_UnitId, Field(description="The unit's id, unique in the document.")]
+    tier: Annotated[str, Field(description="The name of a tier of the scheme.")]
+    parent: NotRequired[
+        Annotated[_UnitId | None, Field(description="The parent's id; null or absent for a root.")]
+    ]
+    name: NotRequired[Annotated[str, Field(description="The name people read.")]]
+    form: NotRequired[
+        Annotated[_FormName | None, Field(description="The party form, or null for none.")]
+    ]
+    households: NotRequired[Annotated[_Count, Field(description="Households of this unit.")]]
+    party_members: NotRequired[Annotated[_Count, Field(description="Party members.")]]
+    gridders: NotRequired[Annotated[_Count, Field(description="Gridders (网格员).")]]
+    attributes: NotRequired[Annotated[_Attributes, Field(description="Free-form JSON data.")]]
+
+
+class UnitColumns(BaseModel):
+    """Every unit as one entry of equal-length arrays; only id and tier are required."""
+
+    model_config = ConfigDict(**_STRICT, title="UnitColumns")
+
+    id: list[_UnitId] = Field(description="Unit ids, unique in the document.")
+    tier: list[str] = Field(description="Tier names, one per unit.")
+    name: list[str] = Field(default_factory=list, description="Names; absent means all empty.")
+    form: list[_FormName | None] = Field(
+        default_factory=list, description="Party forms or null; absent means none."
+    )
+    parent: list[_UnitId | None] = Field(
+        default_factory=list, description="Parent ids, null for roots; absent means all roots."
+    )
+    households: list[_Count] = Field(default_factory=list, description="Absent means zeros.")
+    party_members: list[_Count] = Field(default_factory=list, description="Absent means zeros.")
+    gridders: list[_Count] = Field(default_factory=list, description="Absent means zeros.")
+    attributes: dict[Annotated[str, Field(pattern=_POSITION_PATTERN)], _Attributes] = Field(
+        default_factory=dict,
+        description="Sparse attributes: unit position (in decimal) to that unit's attributes.",
+        json_schema_extra={"additionalProperties": False},
+    )
+
+
+def _layout_of(units: object) -> str | None:
+    if isinstance(units, list):
+        return "records"
+    if isinstance(units, dict):
+        return "columns"
+    return None
+
+
+_Units = Annotated[
+    Union[Annotated[UnitColumns, Tag("columns")], Annotated[list[UnitRecord], Tag("records")]],  # noqa: UP007
+    Discriminator(
+        _layout_of,
+        custom_error_type="invalid_units",
+        custom_error_message="units must be an object of columns or an array of records",
+    ),
+]
+
+
+def _scheme_data(scheme: LevelScheme) -> dict[str, Any]:
+    return {
+        "tiers": [
+            {
+                "name": t.name,
+                "label": t.label,
+                "forms": [f.value for f in t.forms],
+                "description": t.description,
+            }
+            for t in scheme
+        ]
+    }
+
+
+def _default_scheme_spec() -> LevelSchemeSpec:
+    from gridorg.tiers import DEFAULT_SCHEME
+
+    return LevelSchemeSpec.model_validate(_scheme_data(DEFAULT_SCHEME))
+
+
+class OrganisationDocument(BaseModel):
+    """A gridorg organisation: its name, level scheme and units."""
+
+    model_config = ConfigDict(**_STRICT, title="OrganisationDocument")
+
+    format: Literal["gridorg.organisation"] = Field(description="Always gridorg.organisation.")
+    version: Literal[1] = Field(description="The document format version.")
+    name: str = Field(default="", description="The organisation's name.")
+    scheme: LevelSchemeSpec = Field(
+        default=_default_scheme_spec(),
+        description="The level scheme; absent means street, community, grid, household.",
+    )
+    units: _Units = Field(description="The units: an object of columns or an array of records.")
+
+
+# ---------------------------------------------------------------------- dump
+
+
+def dump(org: Organisation, *, layout: Layout = "columns") -> dict[str, Any]:
+    """Return ``org`` as a JSON-compatible document that :func:`load` turns back into ``org``.
+
+    ``layout="columns"`` (the default) writes the units as parallel arrays, compact and fast;
+    ``layout="records"`` writes one object per unit. The module docstring describes both.
+    """
+    _check_organisation(org)
+    writer = _WRITERS.get(layout)
+    if writer is None:
+        msg = f"layout must be 'columns' or 'records', got {layout!r}"
+        raise InvalidArgumentError(msg)
+    units = writer(org)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": org.name,
+        "scheme": _scheme_data(org.scheme),
+        "units": units,
+    }
+
+
+def _columns(org: Organisation) -> dict[str, Any]:
+    p = org._parts
+    ids = p.ids.tolist()
+    with_root: list[str | None] = [*ids, None]  # parent -1 picks the trailing None
+    forms: list[str | None] = [*(f.value for f in FORMS), None]  # form -1 likewise
+    return {
+        "id": ids,
+        "name": p.names.tolist(),
+        "tier": list(map(org.scheme.names.__getitem__, p.tier.tolist())),
+        "form": list(map(forms.__getitem__, p.form.tolist())),
+        "parent": list(map(with_root.__getitem__, p.parent.tolist())),
+        **{field: getattr(p, field).tolist() for field in COUNT_FIELDS},
+        "attributes": {str(k): copy_json(p.attributes[k]) for k in sorted(p.attributes)},
+    }
+
+
+def _records(org: Organisation) -> list[dict[str, Any]]:
+    return org.to_records()
+
+
+_WRITERS: Final[dict[str, Callable[[Organisation], Any]]] = {
+    "columns": _columns,
+    "records": _records,
+}
+
+
+def _check_organisation(org: object) -> None:
+    if not isinstance(org, Organisation):
+        msg = f"dump() needs an Organisation, got {type(org).__name__}"
+        raise ArgumentTypeError(msg)
+
+
+def dumps(org: Organisation, *, layout: Layout = "columns", indent: int | None = None) -> str:
+    """Return ``org`` as JSON text (see :func:`dump`); non-ASCII characters are kept as is."""
+    return _serialise(dump(org, layout=layout), indent, ascii_only=False)
+
+
+def _serialise(document: dict[str, Any], indent: int | None, *, ascii_only: bool) -> str:
+    return json.dumps(
+        document,
+        ensure_ascii=ascii_only,
+        allow_nan=False,
+        indent=indent,
+        separators=(",", ":") if indent is None else (",", ": "),
+    )
+
+
+def dump_file(
+    org: Organisation,
+    path: str | os.PathLike[str],
+    *,
+    layout: Layout = "columns",
+    indent: int | None = None,
+) -> None:
+    """Write ``org`` to a UTF-8 JSON file, gzip-compressed when the name ends in ``.gz``.
+
+    Non-ASCII text is written as UTF-8 rather than escaped, unless some string holds a lone
+    surrogate (which UTF-8 cannot encode): then the whole file is escaped to ASCII instead.
+    """
+    document = dump(org, layout=layout)
+    try:
+        data = _serialise(document, indent, ascii_only=False).encode("utf-8")
+    except UnicodeEncodeError:
+        data = _serialise(document, indent, ascii_only=True).encode("ascii")
+    target = Path(path)
+    if target.name.endswith(".gz"):
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+    target.write_bytes(data)
+
+
+# ---------------------------------------------------------------------- load
+
+
+def load(data: Mapping[str, Any]) -> Organisation:
+    """Validate a document (as from ``json.loads``) and return the organisation it describes.
+
+    Raises :class:`~gridorg.FormatVersionError` for a wrong or missing format or version,
+    :class:`~gridorg.SchemaError` when the document does not have the documented shape and
+    types, and :class:`~gridorg.HierarchyError` or :class:`~gridorg.RecordError` when the units
+    do not form a valid organisation. Each problem carries the JSON path of the value at fault.
+    """
+    document = _document(data)
+    _check_format(document)
+    problems = _column_problems(document.get("units"))
+    try:
+        model = OrganisationDocument.model_validate(document)
+    except pydantic.ValidationError as err:
+        problems = _translate(err, document) + problems
+    if problems:
+        raise SchemaError(problems, subject=_SUBJECT)
+    scheme = _level_scheme(model.scheme)
+    units = model.units
+    if isinstance(units, UnitColumns):
+        raw = _columns_raw(units)
+        log = ProblemLog(_SUBJECT, _NOUN, path=_column_path)
+    else:
+        log = ProblemLog(_SUBJECT, _NOUN, path=_record_path)
+        raw = records_to_raw(units, log)
+    return Organisation(build(raw, scheme, log), scheme, model.name)
+
+
+def loads(text: str | bytes) -> Organisation:
+    """Parse JSON text (or UTF-8 bytes) and :func:`load` the document in it.
+
+    Text that is not JSON raises :class:`~gridorg.SchemaError` naming the position of the
+    error. Objects that repeat a key and the non-standard constants ``NaN`` and ``Infinity``
+    are rejected rather than silently accepted.
+    """
+    return load(_parse(_decoded(text)))
+
+
+def load_file(path: str | os.PathLike[str]) -> Organisation:
+    """Read and :func:`load` a UTF-8 JSON file, gunzipping it when the name ends in ``.gz``.
+
+    A missing or unreadable file raises the usual :class:`OSError`; a file whose content is not
+    gzip (for ``.gz``) or not JSON raises :class:`~gridorg.SchemaError`.
+    """
+    source = Path(path)
+    data = source.read_bytes()
+    if source.name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as err:
+            message = f"$: {source.name} is not a valid gzip file ({err})"
+            raise SchemaError(
+                [Problem("invalid_gzip", message, path="$")], subject=_SUBJECT
+            ) from None
+    return loads(data)
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    schema = OrganisationDocument.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of organisation documents, as a new dict.
+
+    It is generated from the same models that :func:`load` validates with. It cannot express
+    the structural rules (unique ids, existing parents, tier order) or that the columns have
+    equal lengths; :func:`load` checks those too.
+    """
+    return copy.deepcopy(_schema())
+
+
+# ---------------------------------------------------------------------- load helpers
+
+
+def _document(data: object) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        text = f"$: a document must be a JSON object, got {_show(data)}"
+        raise SchemaError([Problem("invalid_document", text, path="$")], subject=_SUBJECT)
+    return data if type(data) is dict else dict(data)
+
+
+def _decoded(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    if isinstance(text, bytes | bytearray):
+        try:
+            return bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            message = f"$: the text is not UTF-8: byte {err.start} is {err.object[err.start]:#04x}"
+            raise SchemaError(
+                [Problem("invalid_json", message, path="$")], subject=_SUBJECT
+            ) from None
+    msg = f"loads() needs a str or bytes, got {type(text).__name__}"
+    raise ArgumentTypeError(msg)
+
+
+class _RejectedJSONError(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                msg = f"an object has the key {key!r} twice; JSON objects must not repeat keys"
+                raise _RejectedJSONError(msg)
+            seen.add(key)
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    msg = f"{name} is not a JSON value"
+    raise _RejectedJSONError(msg)
+
+
+def _parse(text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as err:
+        message = (
+            f"$: not valid JSON: {err.msg} at line {err.lineno} column {err.colno} "
+            f"(character {err.pos})"
+        )
+    except _RejectedJSONError as err:
+        message = f"$: not valid JSON: {err}"
+    except (ValueError, RecursionError) as err:
+        message = f"$: cannot read the JSON: {err}"
+    raise SchemaError([Problem("invalid_json", message, path="$")], subject=_SUBJECT)
+
+
+def _check_format(document: Mapping[str, Any]) -> None:
+    problems: list[Problem] = []
+    if "format" not in document:
+        text = f"$.format: missing; a gridorg organisation document declares format {FORMAT!r}"
+        problems.append(Problem("missing_format", text, field="format", path="$.format"))
+    else:
+        found = document["format"]
+        if not (type(found) is str and found == FORMAT):
+            text = f"$.format: expected {FORMAT!r}, got {_show(found)}"
+            problems.append(Problem("unknown_format", text, field="format", path="$.format"))
+    if "version" not in document:
+        text = f"$.version: missing; this release reads version {VERSION}"
+        problems.append(Problem("missing_version", text, field="version", path="$.version"))
+    else:
+        found = document["version"]
+        if not (type(found) is int and found == VERSION):
+            text = (
+                f"$.version: this release reads version {VERSION} (an integer), got {_show(found)}"
+            )
+            problems.append(
+                Problem("unsupported_version", text, field="version", path="$.version")
+            )
+    if problems:
+        raise FormatVersionError(problems, subject=_SUBJECT)
+
+
+def _column_problems(units: object) -> list[Problem]:
+    """Columns whose length differs from ``id``'s, and attribute positions past the end."""
+    if not isinstance(units, dict) or not isinstance(units.get("id"), list):
+        return []
+    count = len(units["id"])
+    problems: list[Problem] = []
+    for field in FIELDS[1:-1]:
+        column = units.get(field)
+        if isinstance(column, list) and len(column) != count:
+            path = f"$.units.{field}"
+            text = f"{path}: has {len(column)} values, expected {count} (one per id in $.units.id)"
+            problems.append(Problem("column_length", text, field=field, path=path))
+    attributes = units.get("attributes")
+    if isinstance(attributes, dict):
+        for key in attributes:
+            if isinstance(key, str) and _POSITION.fullmatch(key) and int(key) >= count:
+                path = _json_path(("units", "attributes", key))
+                text = f"{path}: no unit has position {key}; $.units.id has {count} ids"
+                problems.append(Problem("attribute_position", text, field="attributes", path=path))
+    return problems
+
+
+def _level_scheme(spec: LevelSchemeSpec) -> LevelScheme:
+    try:
+        return LevelScheme(
+            [Tier(t.name, t.label, tuple(t.forms), t.description) for t in spec.tiers]
+        )
+    except GridorgError as err:  # pragma: no cover - the models check what the tiers check
+        text = f"$.scheme: {err}"
+        raise SchemaError(
+            [Problem("invalid_scheme", text, path="$.scheme")], subject=_SUBJECT
+        ) from None
+
+
+def _columns_raw(units: UnitColumns) -> Raw:
+    given = units.model_fields_set
+    count = len(units.id)
+
+    def optional(field: str) -> list[Any] | None:
+        return getattr(units, field) if field in given else None
+
+    return Raw(
+        ids=units.id,
+        tiers=units.tier,
+        parents=units.parent if "parent" in given else [None] * count,
+        names=optional("name"),
+        forms=optional("form"),
+        households=optional("households"),
+        party_members=optional("party_members"),
+        gridders=optional("gridders"),
+        attributes={int(k): v for k, v in units.attributes.items()},
+    )
+
+
+def _column_path(index: int, field: str | None) -> str:
+    if field == "attributes":
+        return f'$.units.attributes["{index}"]'
+    return f"$.units.{field or 'id'}[{index}]"
+
+
+def _record_path(index: int, field: str | None) -> str:
+    return f"$.units[{index}].{field}" if field else f"$.units[{index}]"
+
+
+# ---------------------------------------------------------------------- pydantic errors
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+_ALLOWED: Final[dict[str, tuple[str, ...]]] = {
+    "document": tuple(OrganisationDocument.model_fields),
+    "scheme": tuple(LevelSchemeSpec.model_fields),
+    "tier": tuple(TierSpec.model_fields),
+    "record": FIELDS,
+    "columns": tuple(UnitColumns.model_fields),
+}
+
+_TYPE_WORDS: Final = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "bool_type": "a boolean",
+    "list_type": "an array",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+
+_UNIT_CODES: Final = {
+    "id": "invalid_id",
+    "name": "invalid_name",
+    "tier": "invalid_tier",
+    "parent": "invalid_parent",
+    "form": "unknown_form",
+    "attributes": "invalid_attributes",
+    **dict.fromkeys(COUNT_FIELDS, "invalid_count"),
+}
+
+
+def _json_path(parts: tuple[str | int, ...]) -> str:
+    out = ["$"]
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _IDENTIFIER.match(part):
+            out.append(f".{part}")
+        else:
+            out.append(f"[{json.dumps(part, ensure_ascii=False)}]")
+    return "".join(out)
+
+
+def _show(value: object) -> str:
+    """``describe`` that does not render whole arrays or objects."""
+    if isinstance(value, list | tuple):
+        return f"an array of {len(value)} items" if value else "an empty array"
+    if isinstance(value, dict):
+        return f"an object with {len(value)} keys" if value else "an empty object"
+    return describe(value)
+
+
+def _clean(loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], bool]:
+    """The document path of a pydantic location, and whether it names a mapping key.
+
+    Pydantic adds the tag of the units layout after ``units`` and the kind of each nested JSON
+    value inside attributes (``'list'``, ``'dict'``); neither is part of the document.
+    """
+    parts = list(loc)
+    is_key = bool(parts) and parts[-1] == "[key]"
+    if is_key:
+        parts.pop()
+    if len(parts) >= 2 and parts[0] == "units" and parts[1] in ("columns", "records"):
+        del parts[1]
+    # The attribute object's own keys: ("units", i, "attributes", key) for records and
+    # ("units", "attributes", position, key) for columns; nested values follow as tag, step.
+    if len(parts) > 4 and parts[0] == "units" and "attributes" in parts[1:3]:
+        parts = parts[:4] + parts[5::2]
+    return tuple(parts), is_key
+
+
+def _unit_of(parts: tuple[str | int, ...], document: Mapping[str, Any]) -> tuple[Any, ...]:
+    """(index, field, unit id, kind of object) for a location in the document.
+
+    ``kind`` is the kind of object the location's last key belongs to: ``"document"``,
+    ``"scheme"``, ``"tier"``, ``"record"`` or ``"columns"``.
+    """
+    units = document.get("units")
+    if len(parts) < 2 or parts[0] != "units":
+        names = [part for part in parts if isinstance(part, str)]
+        kind = "document"
+        if parts and parts[0] == "scheme" and len(parts) > 1:
+            kind = "scheme" if len(parts) == 2 else "tier"
+        return None, (names[-1] if names else None), None, kind
+    uid: object = None
+    if isinstance(parts[1], int):
+        index: int | None = parts[1]
+        field = parts[2] if len(parts) > 2 and isinstance(parts[2], str) else None
+        row = units[parts[1]] if isinstance(units, list) and parts[1] < len(units) else None
+        uid = row.get("id") if isinstance(row, dict) else None
+        kind = "record"
+    else:
+        field = parts[1]
+        index = None
+        step = parts[2] if len(parts) > 2 else None
+        if isinstance(step, int):
+            index = step
+        elif field == "attributes" and isinstance(step, str) and _POSITION.fullmatch(step):
+            index = int(step)
+        ids = units.get("id") if isinstance(units, dict) else None
+        if isinstance(ids, list) and index is not None and index < len(ids):
+            uid = ids[index]
+        kind = "columns"
+    return index, field, uid if isinstance(uid, str) and uid else None, kind
+
+
+def _text(error: Mapping[str, Any], field: str | None, kind: str, is_key: bool) -> str:
+    kind_of_error = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind_of_error == "missing":
+        return f"required field {error['loc'][-1]!r} is missing"
+    if kind_of_error == "extra_forbidden":
+        key = error["loc"][-1]
+        allowed = _ALLOWED.get(kind, ())
+        text = f"unknown field {key!r}"
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        if close:
+            text += f" (did you mean {close[0]!r}?)"
+        return text + (f"; fields are {', '.join(allowed)}" if allowed else "")
+    if is_key:
+        if kind == "columns" and field == "attributes":
+            expected = "a unit position written in decimal such as '17'"
+        else:
+            expected = "a string"
+        return f"object key must be {expected}, got {_show(value)}"
+    if kind_of_error == "invalid_units":
+        return f"{error['msg']}, got {_show(value)}"
+    if kind_of_error in ("duplicate_tier", "duplicate_form"):
+        return str(error["msg"])
+    if kind in ("record", "columns") and field in COUNT_FIELDS:
+        problem = count_problem(field, value)
+        if problem:
+            return problem
+    if kind_of_error == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind_of_error == "too_short":
+        return f"expected at least {ctx.get('min_length')} items, got {_show(value)}"
+    if kind_of_error == "too_long":
+        return f"expected at most {ctx.get('max_length')} items, got {_show(value)}"
+    if kind_of_error == "string_pattern_mismatch" and kind == "tier":
+        return f"a tier name must be a lower-case identifier such as 'street', got {_show(value)}"
+    if kind_of_error == "literal_error":
+        if kind == "tier":
+            return f"expected a party form ({_FORM_NAMES}), got {_show(value)}"
+        if field == "form":
+            return f"expected a party form ({_FORM_NAMES}) or null, got {_show(value)}"
+        return f"expected {ctx.get('expected')}, got {_show(value)}"
+    if kind_of_error == "invalid-json-value":
+        return f"attribute values must be JSON values, got {_show(value)}"
+    if kind_of_error in _TYPE_WORDS:
+        return f"expected {_TYPE_WORDS[kind_of_error]}, got {_show(value)}"
+    message = str(error["msg"])
+    if message.startswith("Input should be "):
+        message = "expected " + message.removeprefix("Input should be ")
+    return f"{message}, got {_show(value)}"
+
+
+def _code(
+    error: Mapping[str, Any], parts: tuple[str | int, ...], field: str | None, kind: str
+) -> str:
+    kind_of_error = error["type"]
+    if kind_of_error == "missing":
+        return "missing_field"
+    if kind_of_error == "extra_forbidden":
+        return "unknown_field"
+    if kind_of_error in ("duplicate_tier", "duplicate_form", "invalid_units"):
+        return str(kind_of_error)
+    if kind == "record" and field is None:
+        return "invalid_record"
+    if kind in ("record", "columns") and field is not None:
+        if field == "form" and kind_of_error != "literal_error":
+            return "invalid_form"
+        return _UNIT_CODES.get(field, "invalid_value")
+    top = parts[0] if parts else None
+    if top in ("scheme", "name", "units"):
+        return f"invalid_{top}"
+    return "invalid_value"
+
+
+def _translate(err: pydantic.ValidationError, document: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    errors = err.errors(include_url=False)
+    for error in errors[:MAX_PROBLEMS]:
+        parts, is_key = _clean(error["loc"])
+        ctx = error.get("ctx") or {}
+        if "at" in ctx:  # duplicate tiers and forms point at the later duplicate
+            parts = (*parts, ctx["at"], *(("name",) if error["type"] == "duplicate_tier" else ()))
+        index, field, uid, kind = _unit_of(parts, document)
+        path = _json_path(parts)
+        where = f"unit {uid!r} ({path})" if uid is not None else path
+        text = _text(error, field, kind, is_key)
+        problems.append(
+            Problem(_code(error, parts, field, kind), f"{where}: {text}", uid, index, field, path)
+        )
+    if len(errors) > MAX_PROBLEMS:
+        text = f"{len(errors) - MAX_PROBLEMS} further problems were found and not listed"
+        problems.append(Problem("more_problems", text))
+    return problems
