@@ -81,6 +81,12 @@ def bench_size(streets: int, repeat: int, with_slow_peers: bool) -> list[Row]:
             _row("10,000 units", "build from records", small, "bigtree (from relations)", slow)
         )
 
+    # Build from columns (the fast path for large inputs), against networkx from the same.
+    columns = synthetic_columns(streets=streets, seed=1, **SHAPE)
+    ours, _ = best_of(repeat, lambda: Organisation.from_columns(columns))
+    theirs, _ = best_of(repeat, lambda: peers.networkx_from_columns(columns))
+    rows.append(_row(label, "build from columns", ours, "networkx DiGraph", theirs))
+
     # ancestor_at_many for one million random leaves (positions, and ids).
     rng = np.random.default_rng(7)
     leaf_positions = org.positions(tier="household")
@@ -205,7 +211,7 @@ def bench_memory(streets: int) -> list[Row]:
 
 
 NATIONAL = """
-import json, resource, sys, time
+import json, sys, time
 from gridorg import Organisation
 from gridorg.datasets import synthetic_columns
 start = time.perf_counter()
@@ -216,7 +222,9 @@ org = Organisation.from_columns(columns)
 built = time.perf_counter() - start
 grids = int((org.column("tier") == 2).sum())
 heads = int((org.column("tier") == 3).sum())
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# VmHWM, not ru_maxrss: on Linux a child's ru_maxrss starts from its parent's at fork.
+with open("/proc/self/status", encoding="utf-8") as status:
+    peak = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM"))
 print(json.dumps(dict(units=len(org), grids=grids, heads=heads, generate=made, build=built,
                       peak=peak, nbytes=org.nbytes)))
 """

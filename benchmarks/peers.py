@@ -24,6 +24,20 @@ def networkx_build(records: Sequence[Record]) -> nx.DiGraph[str]:
     return graph
 
 
+def networkx_from_columns(columns: dict[str, Any]) -> nx.DiGraph[str]:
+    """A DiGraph from the same numpy columns: one attribute dict per node, then the edges."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    ids = columns["id"].tolist()
+    names = ("name", "tier", "form", "households", "party_members", "gridders")
+    values = [columns[f].tolist() for f in names]
+    graph.add_nodes_from(
+        (uid, dict(zip(names, row, strict=True))) for uid, *row in zip(ids, *values, strict=True)
+    )
+    parent = columns["parent"].tolist()
+    graph.add_edges_from((ids[p], uid) for p, uid in zip(parent, ids, strict=True) if p >= 0)
+    return graph
+
+
 def networkx_ancestor_at(graph: nx.DiGraph[str], leaves: Sequence[str], tier: str) -> list[Any]:
     """For each leaf, the topmost ancestor-or-self at ``tier``, walking predecessors."""
     nodes = graph.nodes

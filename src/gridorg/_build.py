@@ -10,7 +10,8 @@ order of an organisation.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from operator import ne
+from itertools import repeat
+from operator import is_, ne
 from typing import Any
 
 import attrs
@@ -427,7 +428,7 @@ def _parents(values: Column, index: HashIndex, ids: Any, log: ProblemLog) -> Int
                 log.add("invalid_parent", text, index=i, uid=ids[i], field="parent", record=True)
                 heads[slot] = None
     found = index.get_many(heads, stored=ids)
-    is_root = np.fromiter((h is None for h in heads), np.bool_, len(heads))
+    is_root = np.fromiter(map(is_, heads, repeat(None)), np.bool_, len(heads))
     missing = np.flatnonzero((found < 0) & ~is_root)
     for slot in missing.tolist():
         value = heads[slot]

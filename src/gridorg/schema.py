@@ -39,7 +39,6 @@ of the document format, not a second way to build organisations.
 from __future__ import annotations
 
 import copy
-import difflib
 import functools
 import gzip
 import json
@@ -55,9 +54,10 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
-from gridorg._build import MAX_PROBLEMS, ProblemLog, Raw, build
+from gridorg._build import ProblemLog, Raw, build
 from gridorg._convert import records_to_raw
-from gridorg._fields import COUNT_FIELDS, FIELDS, MAX_COUNT, copy_json, count_problem, describe
+from gridorg._fields import COUNT_FIELDS, FIELDS, MAX_COUNT, copy_json
+from gridorg._schema_errors import json_path, show, translate
 from gridorg.errors import (
     ArgumentTypeError,
     FormatVersionError,
@@ -361,7 +361,7 @@ def load(data: Mapping[str, Any]) -> Organisation:
     try:
         model = OrganisationDocument.model_validate(document)
     except pydantic.ValidationError as err:
-        problems = _translate(err, document) + problems
+        problems = translate(err, document, _ALLOWED) + problems
     if problems:
         raise SchemaError(problems, subject=_SUBJECT)
     scheme = _level_scheme(model.scheme)
@@ -425,7 +425,7 @@ def json_schema() -> dict[str, Any]:
 
 def _document(data: object) -> dict[str, Any]:
     if not isinstance(data, Mapping):
-        text = f"$: a document must be a JSON object, got {_show(data)}"
+        text = f"$: a document must be a JSON object, got {show(data)}"
         raise SchemaError([Problem("invalid_document", text, path="$")], subject=_SUBJECT)
     return data if type(data) is dict else dict(data)
 
@@ -489,7 +489,7 @@ def _check_format(document: Mapping[str, Any]) -> None:
     else:
         found = document["format"]
         if not (type(found) is str and found == FORMAT):
-            text = f"$.format: expected {FORMAT!r}, got {_show(found)}"
+            text = f"$.format: expected {FORMAT!r}, got {show(found)}"
             problems.append(Problem("unknown_format", text, field="format", path="$.format"))
     if "version" not in document:
         text = f"$.version: missing; this release reads version {VERSION}"
@@ -498,7 +498,7 @@ def _check_format(document: Mapping[str, Any]) -> None:
         found = document["version"]
         if not (type(found) is int and found == VERSION):
             text = (
-                f"$.version: this release reads version {VERSION} (an integer), got {_show(found)}"
+                f"$.version: this release reads version {VERSION} (an integer), got {show(found)}"
             )
             problems.append(
                 Problem("unsupported_version", text, field="version", path="$.version")
@@ -523,7 +523,7 @@ def _column_problems(units: object) -> list[Problem]:
     if isinstance(attributes, dict):
         for key in attributes:
             if isinstance(key, str) and _POSITION.fullmatch(key) and int(key) >= count:
-                path = _json_path(("units", "attributes", key))
+                path = json_path(("units", "attributes", key))
                 text = f"{path}: no unit has position {key}; $.units.id has {count} ids"
                 problems.append(Problem("attribute_position", text, field="attributes", path=path))
     return problems
@@ -571,10 +571,6 @@ def _record_path(index: int, field: str | None) -> str:
     return f"$.units[{index}].{field}" if field else f"$.units[{index}]"
 
 
-# ---------------------------------------------------------------------- pydantic errors
-
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
 _ALLOWED: Final[dict[str, tuple[str, ...]]] = {
     "document": tuple(OrganisationDocument.model_fields),
     "scheme": tuple(LevelSchemeSpec.model_fields),
@@ -582,193 +578,3 @@ _ALLOWED: Final[dict[str, tuple[str, ...]]] = {
     "record": FIELDS,
     "columns": tuple(UnitColumns.model_fields),
 }
-
-_TYPE_WORDS: Final = {
-    "string_type": "a string",
-    "int_type": "an integer",
-    "bool_type": "a boolean",
-    "list_type": "an array",
-    "dict_type": "an object",
-    "model_type": "an object",
-    "model_attributes_type": "an object",
-}
-
-_UNIT_CODES: Final = {
-    "id": "invalid_id",
-    "name": "invalid_name",
-    "tier": "invalid_tier",
-    "parent": "invalid_parent",
-    "form": "unknown_form",
-    "attributes": "invalid_attributes",
-    **dict.fromkeys(COUNT_FIELDS, "invalid_count"),
-}
-
-
-def _json_path(parts: tuple[str | int, ...]) -> str:
-    out = ["$"]
-    for part in parts:
-        if isinstance(part, int):
-            out.append(f"[{part}]")
-        elif _IDENTIFIER.match(part):
-            out.append(f".{part}")
-        else:
-            out.append(f"[{json.dumps(part, ensure_ascii=False)}]")
-    return "".join(out)
-
-
-def _show(value: object) -> str:
-    """``describe`` that does not render whole arrays or objects."""
-    if isinstance(value, list | tuple):
-        return f"an array of {len(value)} items" if value else "an empty array"
-    if isinstance(value, dict):
-        return f"an object with {len(value)} keys" if value else "an empty object"
-    return describe(value)
-
-
-def _clean(loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], bool]:
-    """The document path of a pydantic location, and whether it names a mapping key.
-
-    Pydantic adds the tag of the units layout after ``units`` and the kind of each nested JSON
-    value inside attributes (``'list'``, ``'dict'``); neither is part of the document.
-    """
-    parts = list(loc)
-    is_key = bool(parts) and parts[-1] == "[key]"
-    if is_key:
-        parts.pop()
-    if len(parts) >= 2 and parts[0] == "units" and parts[1] in ("columns", "records"):
-        del parts[1]
-    # The attribute object's own keys: ("units", i, "attributes", key) for records and
-    # ("units", "attributes", position, key) for columns; nested values follow as tag, step.
-    if len(parts) > 4 and parts[0] == "units" and "attributes" in parts[1:3]:
-        parts = parts[:4] + parts[5::2]
-    return tuple(parts), is_key
-
-
-def _unit_of(parts: tuple[str | int, ...], document: Mapping[str, Any]) -> tuple[Any, ...]:
-    """(index, field, unit id, kind of object) for a location in the document.
-
-    ``kind`` is the kind of object the location's last key belongs to: ``"document"``,
-    ``"scheme"``, ``"tier"``, ``"record"`` or ``"columns"``.
-    """
-    units = document.get("units")
-    if len(parts) < 2 or parts[0] != "units":
-        names = [part for part in parts if isinstance(part, str)]
-        kind = "document"
-        if parts and parts[0] == "scheme" and len(parts) > 1:
-            kind = "scheme" if len(parts) == 2 else "tier"
-        return None, (names[-1] if names else None), None, kind
-    uid: object = None
-    if isinstance(parts[1], int):
-        index: int | None = parts[1]
-        field = parts[2] if len(parts) > 2 and isinstance(parts[2], str) else None
-        row = units[parts[1]] if isinstance(units, list) and parts[1] < len(units) else None
-        uid = row.get("id") if isinstance(row, dict) else None
-        kind = "record"
-    else:
-        field = parts[1]
-        index = None
-        step = parts[2] if len(parts) > 2 else None
-        if isinstance(step, int):
-            index = step
-        elif field == "attributes" and isinstance(step, str) and _POSITION.fullmatch(step):
-            index = int(step)
-        ids = units.get("id") if isinstance(units, dict) else None
-        if isinstance(ids, list) and index is not None and index < len(ids):
-            uid = ids[index]
-        kind = "columns"
-    return index, field, uid if isinstance(uid, str) and uid else None, kind
-
-
-def _text(error: Mapping[str, Any], field: str | None, kind: str, is_key: bool) -> str:
-    kind_of_error = error["type"]
-    value = error.get("input")
-    ctx = error.get("ctx") or {}
-    if kind_of_error == "missing":
-        return f"required field {error['loc'][-1]!r} is missing"
-    if kind_of_error == "extra_forbidden":
-        key = error["loc"][-1]
-        allowed = _ALLOWED.get(kind, ())
-        text = f"unknown field {key!r}"
-        close = difflib.get_close_matches(str(key), allowed, n=1)
-        if close:
-            text += f" (did you mean {close[0]!r}?)"
-        return text + (f"; fields are {', '.join(allowed)}" if allowed else "")
-    if is_key:
-        if kind == "columns" and field == "attributes":
-            expected = "a unit position written in decimal such as '17'"
-        else:
-            expected = "a string"
-        return f"object key must be {expected}, got {_show(value)}"
-    if kind_of_error == "invalid_units":
-        return f"{error['msg']}, got {_show(value)}"
-    if kind_of_error in ("duplicate_tier", "duplicate_form"):
-        return str(error["msg"])
-    if kind in ("record", "columns") and field in COUNT_FIELDS:
-        problem = count_problem(field, value)
-        if problem:
-            return problem
-    if kind_of_error == "string_too_short" and ctx.get("min_length") == 1:
-        return "must not be empty"
-    if kind_of_error == "too_short":
-        return f"expected at least {ctx.get('min_length')} items, got {_show(value)}"
-    if kind_of_error == "too_long":
-        return f"expected at most {ctx.get('max_length')} items, got {_show(value)}"
-    if kind_of_error == "string_pattern_mismatch" and kind == "tier":
-        return f"a tier name must be a lower-case identifier such as 'street', got {_show(value)}"
-    if kind_of_error == "literal_error":
-        if kind == "tier":
-            return f"expected a party form ({_FORM_NAMES}), got {_show(value)}"
-        if field == "form":
-            return f"expected a party form ({_FORM_NAMES}) or null, got {_show(value)}"
-        return f"expected {ctx.get('expected')}, got {_show(value)}"
-    if kind_of_error == "invalid-json-value":
-        return f"attribute values must be JSON values, got {_show(value)}"
-    if kind_of_error in _TYPE_WORDS:
-        return f"expected {_TYPE_WORDS[kind_of_error]}, got {_show(value)}"
-    message = str(error["msg"])
-    if message.startswith("Input should be "):
-        message = "expected " + message.removeprefix("Input should be ")
-    return f"{message}, got {_show(value)}"
-
-
-def _code(
-    error: Mapping[str, Any], parts: tuple[str | int, ...], field: str | None, kind: str
-) -> str:
-    kind_of_error = error["type"]
-    if kind_of_error == "missing":
-        return "missing_field"
-    if kind_of_error == "extra_forbidden":
-        return "unknown_field"
-    if kind_of_error in ("duplicate_tier", "duplicate_form", "invalid_units"):
-        return str(kind_of_error)
-    if kind == "record" and field is None:
-        return "invalid_record"
-    if kind in ("record", "columns") and field is not None:
-        if field == "form" and kind_of_error != "literal_error":
-            return "invalid_form"
-        return _UNIT_CODES.get(field, "invalid_value")
-    top = parts[0] if parts else None
-    if top in ("scheme", "name", "units"):
-        return f"invalid_{top}"
-    return "invalid_value"
-
-
-def _translate(err: pydantic.ValidationError, document: Mapping[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    errors = err.errors(include_url=False)
-    for error in errors[:MAX_PROBLEMS]:
-        parts, is_key = _clean(error["loc"])
-        ctx = error.get("ctx") or {}
-        if "at" in ctx:  # duplicate tiers and forms point at the later duplicate
-            parts = (*parts, ctx["at"], *(("name",) if error["type"] == "duplicate_tier" else ()))
-        index, field, uid, kind = _unit_of(parts, document)
-        path = _json_path(parts)
-        where = f"unit {uid!r} ({path})" if uid is not None else path
-        text = _text(error, field, kind, is_key)
-        problems.append(
-            Problem(_code(error, parts, field, kind), f"{where}: {text}", uid, index, field, path)
-        )
-    if len(errors) > MAX_PROBLEMS:
-        text = f"{len(errors) - MAX_PROBLEMS} further problems were found and not listed"
-        problems.append(Problem("more_problems", text))
-    return problems
