@@ -829,3 +829,22 @@ def test_unit_validates_its_fields() -> None:
     assert repr(Unit("G", "grid", parent="C", households=3)) == (
         "Unit('G', 'grid', parent='C', households=3)"
     )
+
+
+@pytest.mark.parametrize(
+    "odd",
+    ["a\x00b", "\ud800", "网格\x00", "x" * 300, "tab\tinside", "é"],
+    ids=["nul", "lone-surrogate", "cjk-nul", "long", "tab", "accent"],
+)
+def test_unusual_ids_and_names_survive(odd: str) -> None:
+    records = [
+        {"id": "S", "tier": "street", "name": odd},
+        {"id": odd, "tier": "community", "parent": "S", "name": odd + odd},
+        {"id": odd + "2", "tier": "community", "parent": "S"},
+    ]
+    org = Organisation.from_records(records)
+    assert org[odd].name == odd + odd
+    assert org["S"].name == odd
+    assert org.parent(odd + "2") == org["S"]
+    assert Organisation.from_records(org.to_records()) == org
+    assert Organisation.from_columns(org.to_columns()) == org

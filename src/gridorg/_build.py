@@ -9,10 +9,11 @@ order of an organisation.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from itertools import repeat
-from operator import is_, ne
-from typing import Any
+from itertools import islice, repeat
+from operator import eq, is_, ne
+from typing import Any, Generic, TypeVar
 
 import attrs
 import numpy as np
@@ -25,8 +26,7 @@ from gridorg._columns import (
     PackedStrings,
     frozen,
     hashes_of,
-    str_hashes,
-    str_lengths,
+    joined,
 )
 from gridorg._fields import (
     COUNT_FIELDS,
@@ -42,6 +42,7 @@ from gridorg.errors import HierarchyError, Problem, RecordError
 from gridorg.tiers import FORMS, LevelScheme
 
 IntArray = npt.NDArray[np.int64]
+T = TypeVar("T")
 Column = Sequence[Any] | npt.NDArray[Any]
 
 #: At most this many problems are collected; the rest are summarised in one last problem.
@@ -168,6 +169,40 @@ def _uid(ids: Sequence[Any] | None, index: int) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class _Background(Generic[T]):
+    """Run ``function(*args)`` in a thread (for numpy work that releases the GIL).
+
+    Small inputs run at once in the calling thread: a thread costs more than it saves.
+    """
+
+    def __init__(self, function: Callable[..., T], *args: Any, threshold: int = 100_000) -> None:
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        size = len(args[0]) if args and hasattr(args[0], "__len__") else 0
+        if size < threshold:
+            self._value = function(*args)
+            return
+
+        def run() -> None:
+            try:
+                self._value = function(*args)
+            except BaseException as error:  # re-raised in the calling thread
+                self._error = error
+
+        self._thread = threading.Thread(target=run, name="gridorg-build", daemon=True)
+        self._thread.start()
+
+    def result(self) -> T:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        value = self._value
+        assert value is not None
+        return value
+
+
 class _PackedView:
     """Index a packed column like a list (for messages and verification)."""
 
@@ -206,7 +241,7 @@ def _fix_strings(values: list[Any], start: int, field: str, log: ProblemLog, sho
 
 def _strings(
     values: Column, field: str, log: ProblemLog, shown: Any, *, hashed: bool
-) -> tuple[PackedStrings | None, IntArray | None, list[str] | None]:
+) -> tuple[PackedStrings | None, IntArray | None, list[str] | None, IntArray | None]:
     """Check and pack a column of strings; also hash it when ``hashed``.
 
     A list is used as it is (the caller already holds it); arrays are converted to Python
@@ -216,16 +251,14 @@ def _strings(
     if isinstance(values, list):
         listed: list[Any] = values
         try:
-            sizes = str_lengths(listed, len(listed))
+            text, offsets, untrimmed = joined(listed, edges=hashed)
         except TypeError:
             listed = list(listed)
             if not _fix_strings(listed, 0, field, log, shown):
-                return None, None, None
-            sizes = str_lengths(listed, len(listed))
-        hashes = str_hashes(listed, len(listed)) if hashed else None
-        offsets = np.zeros(len(listed) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        return PackedStrings("".join(listed), offsets), hashes, listed
+                return None, None, None, None
+            text, offsets, untrimmed = joined(listed, edges=hashed)
+        hashes = hashes_of(listed, len(listed)) if hashed else None
+        return PackedStrings(text, offsets), hashes, listed, untrimmed
     count = len(values)
     pieces: list[str] = []
     lengths: list[IntArray] = []
@@ -244,7 +277,7 @@ def _strings(
             hash_parts.append(hashes_of(chunk, len(chunk)))
         del chunk
     if not ok:
-        return None, None, None
+        return None, None, None, None
     offsets = np.zeros(count + 1, dtype=np.int64)
     if count:
         np.cumsum(np.concatenate(lengths), out=offsets[1:])
@@ -253,11 +286,14 @@ def _strings(
     hashes = None
     if hashed:
         hashes = np.concatenate(hash_parts) if count else np.zeros(0, np.int64)
-    return packed, hashes, None
+    return packed, hashes, None, None
 
 
-def _check_trimmed(packed: PackedStrings, log: ProblemLog) -> None:
-    for i in packed.untrimmed().tolist():
+def _check_trimmed(
+    packed: PackedStrings, log: ProblemLog, untrimmed: IntArray | None = None
+) -> None:
+    suspects = packed.untrimmed() if untrimmed is None else untrimmed
+    for i in suspects.tolist():
         problem = id_problem("id", packed[i])
         if problem:
             log.add("invalid_id", problem, index=i, field="id", record=True)
@@ -344,10 +380,17 @@ def _counts(
             return np.zeros(count, dtype=np.int32)
         array = values
     else:
-        listed = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        listed = values.tolist() if isinstance(values, np.ndarray) else values
+        fast: npt.NDArray[Any] | None = None
         if _types(listed) <= {int}:
-            array = np.array(listed, dtype=np.int64) if listed else np.zeros(0, np.int64)
+            try:
+                fast = np.fromiter(listed, np.int64, len(listed))
+            except OverflowError:  # beyond 64 bits: reported one by one below
+                fast = None
+        if fast is not None:
+            array = fast
         else:
+            listed = list(listed)
             for i, value in enumerate(listed):
                 problem = count_problem(field, value)
                 if problem:
@@ -414,7 +457,8 @@ def _parents(values: Column, index: HashIndex, ids: Any, log: ProblemLog) -> Int
     starts_mask = np.ones(count, dtype=np.bool_)
     if count > 1:
         try:
-            starts_mask[1:] = np.fromiter(map(ne, listed[1:], listed[:-1]), np.bool_, count - 1)
+            changes = map(ne, islice(listed, 1, None), listed)
+            starts_mask[1:] = np.fromiter(changes, np.bool_, count - 1)
         except (TypeError, ValueError):  # values that do not compare to a bool
             starts_mask[1:] = True
     starts = np.flatnonzero(starts_mask)
@@ -427,7 +471,15 @@ def _parents(values: Column, index: HashIndex, ids: Any, log: ProblemLog) -> Int
                 text = f"parent must be a unit id (string) or None, got {describe(value)}"
                 log.add("invalid_parent", text, index=i, uid=ids[i], field="parent", record=True)
                 heads[slot] = None
-    found = index.get_many(heads, stored=ids)
+    # In records listed parents first, a head's parent is often the row just above it (the
+    # first child follows its parent); check that before asking the index.
+    above = starts - 1
+    upper = [ids[i] if i >= 0 else None for i in above.tolist()]
+    same = np.fromiter(map(eq, heads, upper), np.bool_, len(heads)) & (above >= 0)
+    found = np.where(same, above, -1)
+    rest = np.flatnonzero(~same)
+    if len(rest):
+        found[rest] = index.get_many([heads[k] for k in rest.tolist()], stored=ids)
     is_root = np.fromiter(map(is_, heads, repeat(None)), np.bool_, len(heads))
     missing = np.flatnonzero((found < 0) & ~is_root)
     for slot in missing.tolist():
@@ -558,7 +610,7 @@ def build(raw: Raw, scheme: LevelScheme, log: ProblemLog) -> Parts:
             uneven = True
     if uneven:
         log.raise_if_any()
-    packed, hashes, listed = _strings(raw.ids, "id", log, None, hashed=True)
+    packed, hashes, listed, untrimmed = _strings(raw.ids, "id", log, None, hashed=True)
     shown: Any = raw.ids
     if listed is not None:
         shown = listed
@@ -567,17 +619,19 @@ def build(raw: Raw, scheme: LevelScheme, log: ProblemLog) -> Parts:
     if raw.names is None:
         names = PackedStrings.repeat("", count)
     else:
-        names_packed, _, _ = _strings(raw.names, "name", log, shown, hashed=False)
+        names_packed, _, _, _ = _strings(raw.names, "name", log, shown, hashed=False)
         names = names_packed if names_packed is not None else PackedStrings.repeat("", count)
+    # Sorting the id hashes releases the GIL: let it run beside the checks that follow.
+    indexing = _Background(HashIndex, packed, hashes) if packed is not None else None
     tier = _tier_codes(raw.tiers, scheme, log, shown)
     form = _form_codes(raw.forms, count, log, shown)
     counts = {f: _counts(getattr(raw, f), f, count, log, shown) for f in COUNT_FIELDS}
     attributes = _attributes(raw.attributes, count, log, shown)
-    if packed is None:
+    if packed is None or indexing is None:
         log.raise_if_any()
         raise AssertionError  # pragma: no cover - ids problems were logged
-    _check_trimmed(packed, log)
-    index = HashIndex(packed, hashes)
+    _check_trimmed(packed, log, untrimmed)
+    index = indexing.result()
     del hashes
     for first, later in index.duplicates():
         earlier = log.describe(first)

@@ -118,7 +118,7 @@ class PackedStrings(Sequence[str]):
         if self._text.isascii():
             codes: npt.NDArray[Any] = np.frombuffer(self._text.encode("ascii"), np.uint8)
         else:
-            codes = np.frombuffer(self._text.encode("utf-32-le"), np.uint32)
+            codes = np.frombuffer(self._text.encode("utf-32-le", "surrogatepass"), np.uint32)
         starts = np.minimum(self._offsets[:-1], len(codes) - 1)
         ends = np.maximum(self._offsets[1:] - 1, 0)
         edges = np.isin(codes[starts], _WHITESPACE) | np.isin(codes[ends], _WHITESPACE)
@@ -150,6 +150,46 @@ class PackedStrings(Sequence[str]):
 
 #: Every code point that ``str.isspace`` accepts (all lie below U+3001).
 _WHITESPACE = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+
+
+def joined(values: Sequence[str], *, edges: bool = False) -> tuple[str, IntArray, IntArray | None]:
+    """The strings end to end, their offsets and (with ``edges``) the untrimmed positions.
+
+    ``TypeError`` if a value is not a string. The lengths are read from one ``"\\x00".join``
+    (which also checks every value is a string) by finding the separators with numpy, instead
+    of a ``len`` call per string; strings that hold NUL characters fall back to ``len``. With
+    ``edges``, the positions of strings that are empty or start or end with whitespace are
+    read from the same encoded text (``None`` when that shortcut does not apply).
+    """
+    count = len(values)
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    if not count:
+        return "", offsets, np.zeros(0, dtype=np.int64) if edges else None
+    spaced = "\x00".join(values)
+    if spaced.isascii():
+        codes: npt.NDArray[Any] = np.frombuffer(spaced.encode("ascii"), np.uint8)
+    else:  # surrogatepass: lone surrogates are legal in str and must not stop the build
+        codes = np.frombuffer(spaced.encode("utf-32-le", "surrogatepass"), np.uint32)
+    del spaced
+    ends = np.flatnonzero(codes == 0)
+    untrimmed: IntArray | None = None
+    text = "".join(values)
+    if len(ends) == count - 1:
+        # The i-th separator sits at (end of string i) + i in the spaced text.
+        offsets[1:count] = ends - np.arange(count - 1)
+        offsets[count] = len(text)
+        if edges and not len(codes):
+            untrimmed = np.arange(count, dtype=np.int64)  # every string is empty
+        elif edges:
+            shift = np.arange(count)
+            first = np.minimum(offsets[:-1] + shift, len(codes) - 1)
+            last = np.maximum(offsets[1:] + shift - 1, 0)
+            empty = offsets[1:] == offsets[:-1]
+            blank = np.isin(codes[first], _WHITESPACE) | np.isin(codes[last], _WHITESPACE)
+            untrimmed = np.flatnonzero(empty | blank)
+    else:
+        np.cumsum(np.fromiter(map(len, values), np.int64, count), out=offsets[1:])
+    return text, offsets, untrimmed
 
 
 def str_hashes(values: Iterable[object], count: int) -> IntArray:
@@ -268,7 +308,12 @@ class HashIndex:
         if count == 0 or len(self._sorted) == 0:
             return np.full(count, -1, dtype=np.int64)
         wanted = hashes_of(keys, count) if hashes is None else hashes
-        at = np.searchsorted(self._sorted, wanted)
+        if count > 10_000:  # sorted queries walk the table in order: far fewer cache misses
+            order = np.argsort(wanted)
+            at = np.empty(count, dtype=np.int64)
+            at[order] = np.searchsorted(self._sorted, wanted[order])
+        else:
+            at = np.searchsorted(self._sorted, wanted)
         np.minimum(at, len(self._sorted) - 1, out=at)
         found = np.where(self._sorted[at] == wanted, self._order[at].astype(np.int64), -1)
         # Verify every candidate against the stored text; fall back to a scan on mismatch.
