@@ -104,11 +104,6 @@ class PackedStrings(Sequence[str]):
         """The length of every string."""
         return np.diff(self._offsets)
 
-    def is_empty(self) -> npt.NDArray[np.bool_]:
-        """A mask of the empty strings."""
-        mask: npt.NDArray[np.bool_] = self.lengths() == 0
-        return mask
-
     def untrimmed(self) -> IntArray:
         """Positions of strings that are empty or start or end with whitespace."""
         lengths = self.lengths()
@@ -190,16 +185,6 @@ def joined(values: Sequence[str], *, edges: bool = False) -> tuple[str, IntArray
     else:
         np.cumsum(np.fromiter(map(len, values), np.int64, count), out=offsets[1:])
     return text, offsets, untrimmed
-
-
-def str_hashes(values: Iterable[object], count: int) -> IntArray:
-    """The hash of every string; ``TypeError`` if a value is not a string."""
-    return np.fromiter(map(str.__hash__, values), np.int64, count)  # type: ignore[arg-type]
-
-
-def str_lengths(values: Iterable[object], count: int) -> IntArray:
-    """The length of every string; ``TypeError`` if a value is not a string."""
-    return np.fromiter(map(str.__len__, values), np.int64, count)  # type: ignore[arg-type]
 
 
 def hashes_of(values: Iterable[object], count: int) -> IntArray:

@@ -161,22 +161,3 @@ def subtree_sums(
     index = np.arange(n, dtype=np.int64)
     result: IntArray = running[index + size] - running[index]
     return result
-
-
-def postorder(start: int, size: IntArray, depth: IntArray) -> IntArray:
-    """The positions of the subtree at ``start`` in postorder (preorder arrays)."""
-    stop = start + int(size[start])
-    index = np.arange(start, stop, dtype=np.int64)
-    ends = index + size[start:stop]
-    # A node finishes at the end of its subtree; among nodes ending together, deeper first.
-    order = np.lexsort((-depth[start:stop], ends))
-    result: IntArray = index[order]
-    return result
-
-
-def level_order(start: int, size: IntArray, depth: IntArray) -> IntArray:
-    """The positions of the subtree at ``start`` in breadth-first order (preorder arrays)."""
-    stop = start + int(size[start])
-    order = np.argsort(depth[start:stop], kind="stable")
-    result: IntArray = order.astype(np.int64) + start
-    return result
