@@ -208,7 +208,7 @@ def test_columns_fast_path_with_codes_and_positions() -> None:
 
 
 def test_columns_accept_missing_values_for_parent_and_form() -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     frame = pd.DataFrame(
         {
             "id": ["S", "C"],
