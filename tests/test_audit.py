@@ -166,3 +166,17 @@ def test_audit_agrees_with_brute_force_on_generated_organisations() -> None:
         assert set(codes(audit(org))) == _brute_audit(org, AuditPolicy())
 
     check()
+
+
+def test_policy_tiers_must_exist_in_the_scheme(org: Organisation) -> None:
+    with pytest.raises(InvalidArgumentError, match="'grd'"):
+        audit(org, AuditPolicy(grid_tier="grd"))
+    custom = AuditPolicy(grid_tier="community", household_tier="grid")
+    found = {f.code for f in audit(org, custom)}
+    assert "grid_without_party_group" not in found  # every community has a party form
+    assert "household_head_load" in found  # grid units checked against 10-15 households
+
+
+def test_grid_without_party_group_carries_no_value(org: Organisation) -> None:
+    (finding,) = [f for f in org.audit() if f.code == "grid_without_party_group"]
+    assert finding.value is None

@@ -209,6 +209,7 @@ def test_columns_fast_path_with_codes_and_positions() -> None:
 
 def test_columns_accept_missing_values_for_parent_and_form() -> None:
     import pandas as pd
+
     frame = pd.DataFrame(
         {
             "id": ["S", "C"],
@@ -848,3 +849,106 @@ def test_unusual_ids_and_names_survive(odd: str) -> None:
     assert org.parent(odd + "2") == org["S"]
     assert Organisation.from_records(org.to_records()) == org
     assert Organisation.from_columns(org.to_columns()) == org
+
+
+# ---------------------------------------------------------------- regressions from review
+
+
+def test_unordered_column_is_refused() -> None:
+    with pytest.raises(ArgumentTypeError, match="in unit order"):
+        Organisation.from_columns(
+            {"id": ["S1", "S2"], "tier": ["street", "street"], "households": {5, 1000}}
+        )
+
+
+def test_unpickled_and_copied_organisations_stay_read_only(org: Organisation) -> None:
+    import copy
+
+    for again in (pickle.loads(pickle.dumps(org)), copy.deepcopy(org)):
+        with pytest.raises(ValueError, match="read-only"):
+            again.column("households")[2] = 7
+        assert again == org
+
+
+def test_equality_and_hash_agree_on_attribute_values() -> None:
+    def one(value: object) -> Organisation:
+        return Organisation.from_records(
+            [{"id": "S1", "tier": "street", "attributes": {"x": value}}]
+        )
+
+    assert one(1) == one(1)
+    assert hash(one(1)) == hash(one(1))
+    assert one(1) != one(1.0)
+    assert one(1) != one(True)
+    assert len({one(1), one(1.0), one(True), one(1)}) == 3
+
+
+def test_attributes_column_length_is_checked() -> None:
+    with pytest.raises(RecordError) as info:
+        Organisation.from_columns(
+            {"id": ["S1"], "tier": ["street"], "attributes": [None, {"x": 1}]}
+        )
+    assert info.value.problems[0].code == "column_length"
+
+
+def test_huge_integers_in_columns_are_reported() -> None:
+    with pytest.raises(RecordError, match="absurdly large"):
+        Organisation.from_columns({"id": ["S1"], "tier": ["street"], "households": [2**70]})
+
+
+def test_array_valued_id_in_uneven_records_is_reported() -> None:
+    with pytest.raises(RecordError) as info:
+        Organisation.from_records(
+            [
+                {"id": np.array([1, 2]), "tier": "street", "name": "x"},
+                {"id": "S2", "tier": "street"},
+            ]
+        )
+    assert info.value.problems[0].code == "invalid_id"
+
+
+def test_invalid_parent_is_reported_for_every_record() -> None:
+    with pytest.raises(RecordError) as info:
+        Organisation.from_records(
+            [
+                {"id": "S1", "tier": "street"},
+                {"id": "C1", "tier": "community", "parent": 5},
+                {"id": "C2", "tier": "community", "parent": 5},
+            ]
+        )
+    assert [(p.code, p.unit) for p in info.value.problems] == [
+        ("invalid_parent", "C1"),
+        ("invalid_parent", "C2"),
+    ]
+
+
+def test_bad_query_arguments_raise_gridorg_errors(org: Organisation) -> None:
+    import attrs
+
+    with pytest.raises(InvalidArgumentError):
+        org.counts(by=None)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError):
+        org.ancestor_at_many(np.array(0), "street")
+    with pytest.raises(ArgumentTypeError):
+        org.ancestor_at_many(np.zeros((2, 2), dtype=np.int64), "street")
+    with pytest.raises(ArgumentTypeError, match="filter must be a callable"):
+        org.walk(filter=5)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError):
+        attrs.evolve(org, name=5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="has 1 tiers"):
+        Organisation(org._parts, scheme=LevelScheme(["a"]))
+    assert org.get(5) is None  # type: ignore[call-overload]
+
+
+def test_scheme_and_tier_arguments_raise_gridorg_errors() -> None:
+    with pytest.raises(ArgumentTypeError):
+        Tier("x", label=5)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError):
+        Tier("x", forms=5)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError):
+        LevelScheme(5)  # type: ignore[arg-type]
+    with pytest.raises(UnknownTierError):
+        gridorg.DEFAULT_SCHEME[99]
+    with pytest.raises(ArgumentTypeError):
+        gridorg.DEFAULT_SCHEME[1.5]  # type: ignore[index]
+    assert gridorg.DEFAULT_SCHEME[-1].name == "household"

@@ -467,9 +467,13 @@ def _parents(values: Column, index: HashIndex, ids: Any, log: ProblemLog) -> Int
     if not kinds <= {str, type(None)}:
         for slot, value in enumerate(heads):
             if value is not None and not isinstance(value, str):
-                i = int(starts[slot])
                 text = f"parent must be a unit id (string) or None, got {describe(value)}"
-                log.add("invalid_parent", text, index=i, uid=ids[i], field="parent", record=True)
+                first = int(starts[slot])
+                stop = int(starts[slot + 1]) if slot + 1 < len(starts) else count
+                for i in range(first, stop):
+                    log.add(
+                        "invalid_parent", text, index=i, uid=ids[i], field="parent", record=True
+                    )
                 heads[slot] = None
     # In records listed parents first, a head's parent is often the row just above it (the
     # first child follows its parent); check that before asking the index.

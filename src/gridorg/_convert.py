@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from operator import attrgetter, itemgetter
+from collections.abc import Set as AbstractSet
+from itertools import repeat
+from operator import attrgetter, is_, itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -92,7 +94,7 @@ def records_to_raw(
     keys: set[Any] = set().union(*rows) if rows else set()
     ids = _extract(rows, "id", MISSING)
     tiers = _extract(rows, "tier", MISSING)
-    if MISSING in ids or MISSING in tiers:
+    if _holds_missing(ids) or _holds_missing(tiers):
         for i, row in enumerate(rows):
             uid = row.get("id")
             for field in ("id", "tier"):
@@ -201,6 +203,11 @@ def _uniform_rows(
         gridders=columns.get("gridders"),
         attributes=attributes,
     )
+
+
+def _holds_missing(values: list[Any]) -> bool:
+    """Whether any value is the MISSING marker (by identity: values may not compare)."""
+    return bool(np.fromiter(map(is_, values, repeat(MISSING)), np.bool_, len(values)).any())
 
 
 def _extract(rows: list[Any], field: str, default: Any) -> list[Any]:
@@ -481,12 +488,17 @@ def _column(value: Any) -> Any:
             msg = f"columns must be one-dimensional, got shape {value.shape}"
             raise ArgumentTypeError(msg)
         return value
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        msg = f"a column must be an array or a sequence, got {type(value).__name__}"
+    if isinstance(value, str | bytes | Mapping | AbstractSet) or not isinstance(value, Iterable):
+        msg = (
+            f"a column must be an array or a sequence (in unit order), got {type(value).__name__}"
+        )
         raise ArgumentTypeError(msg)
     listed = value if isinstance(value, list) else list(value)
     if listed and set(map(type, listed)) == {int}:
-        return np.array(listed, dtype=np.int64)  # codes or positions: the integer fast path
+        try:
+            return np.array(listed, dtype=np.int64)  # codes or positions: the integer fast path
+        except OverflowError:  # beyond 64 bits: the builder reports each value
+            return listed
     return listed
 
 
@@ -536,6 +548,10 @@ def from_columns(columns: Any, scheme: LevelScheme, name: str) -> Organisation:
             if isinstance(attributes_column, np.ndarray)
             else attributes_column
         )
+        if len(listed) != count:
+            text = f"column attributes has {len(listed)} values, expected {count} (one per id)"
+            log.add("column_length", text, field="attributes", record=True)
+            log.raise_if_any()
         attributes = {i: v for i, v in enumerate(listed) if not _is_missing(v)}
     raw = Raw(
         ids=data["id"],

@@ -209,7 +209,8 @@ def evolve(org: Organisation, uid: str, changes: Mapping[str, Any]) -> Organisat
     form_code = -1 if unit.form is None else FORMS.index(unit.form)
     if not scheme[tier_code].allows(unit.form):
         allowed = ", ".join(f.value for f in scheme[tier_code].forms)
-        text = f"party form {unit.form!r} is not allowed at tier {unit.tier}; allowed: {allowed}"
+        form_name = unit.form.value if unit.form is not None else None
+        text = f"party form {form_name!r} is not allowed at tier {unit.tier}; allowed: {allowed}"
         raise _fail(uid, text, code="form_not_allowed", field="form")
     if unit.id != old.id and unit.id in org:
         text = f"cannot rename to {unit.id!r}: that id exists"

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gridorg.errors import InvalidArgumentError
-from gridorg.tiers import FORMS, PartyForm
+from gridorg.tiers import FORMS, LevelScheme, PartyForm
 
 if TYPE_CHECKING:
     from gridorg.hierarchy import Organisation
@@ -50,6 +50,12 @@ def _range(_inst: object, attribute: attrs.Attribute[tuple[int, int]], value: ob
         raise InvalidArgumentError(msg)
 
 
+def _optional_name(_inst: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        msg = f"{attribute.name} must be a tier name or None, got {type(value).__name__}"
+        raise InvalidArgumentError(msg)
+
+
 def _count(_inst: object, attribute: attrs.Attribute[int], value: object) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         msg = f"{attribute.name} must be a non-negative integer, got {value!r}"
@@ -65,6 +71,8 @@ class AuditPolicy:
     100). ``household_head_households`` is the 10-15 households a head liaises for (DOMAIN.md).
     ``grid_households`` has no national figure behind it: the default only flags clear outliers;
     many cities set 300-500 households per urban grid, so set it to local rules.
+    ``grid_tier`` and ``household_tier`` name the tiers the grid and household-head rules apply
+    to; by default the scheme's tiers called ``grid`` and ``household``, when it has them.
     """
 
     branch_min_members: int = attrs.field(default=3, validator=_count)
@@ -73,8 +81,25 @@ class AuditPolicy:
     committee_min_members: int = attrs.field(default=100, validator=_count)
     household_head_households: tuple[int, int] = attrs.field(default=(10, 15), validator=_range)
     grid_households: tuple[int, int] = attrs.field(default=(100, 1000), validator=_range)
-    grid_tier: str = "grid"
-    household_tier: str = "household"
+    grid_tier: str | None = attrs.field(default=None, validator=_optional_name)
+    household_tier: str | None = attrs.field(default=None, validator=_optional_name)
+
+    def tier_for(self, role: Literal["grid", "household"], scheme: LevelScheme) -> str | None:
+        """The tier the grid (or household-head) rules apply to in ``scheme``, or ``None``.
+
+        When the policy names no tier, the scheme's tier called ``grid`` (``household``) is
+        used if there is one; a tier the policy names must exist in the scheme.
+        """
+        named = self.grid_tier if role == "grid" else self.household_tier
+        if named is None:
+            return role if role in scheme.names else None
+        if named not in scheme.names:
+            msg = (
+                f"AuditPolicy.{role}_tier is {named!r}, which the scheme does not have; "
+                f"its tiers are {', '.join(scheme.names)}"
+            )
+            raise InvalidArgumentError(msg)
+        return named
 
 
 @attrs.frozen
@@ -116,14 +141,14 @@ def audit(org: Organisation, policy: AuditPolicy | None = None) -> tuple[Finding
         code: str,
         text: Callable[[int], str],
         severity: Severity = "warning",
-        values: npt.NDArray[np.int64] = members,
+        values: npt.NDArray[np.int64] | None = members,
         kind: str | None = None,
     ) -> None:
         for k in np.flatnonzero(mask).tolist():
-            value = int(values[k])
+            value = None if values is None else int(values[k])
             what = kind or _kind(org, k)
-            finding = Finding(code, ids[k], f"{what} {ids[k]!r}: {text(value)}", severity, value)
-            found.append((k, finding))
+            message = f"{what} {ids[k]!r}: {text(value or 0)}"
+            found.append((k, Finding(code, ids[k], message, severity, value)))
 
     def is_form(f: PartyForm) -> npt.NDArray[np.bool_]:
         mask: npt.NDArray[np.bool_] = form == FORMS.index(f)
@@ -167,13 +192,16 @@ def audit(org: Organisation, policy: AuditPolicy | None = None) -> tuple[Finding
     )
     _branch_committees(org, branch, members, p, found)
     scheme = org.scheme
-    if p.grid_tier in scheme.names:
-        grid = org.column("tier") == scheme.index(p.grid_tier)
+    grid_tier = p.tier_for("grid", scheme)
+    head_tier = p.tier_for("household", scheme)
+    if grid_tier is not None:
+        grid = org.column("tier") == scheme.index(grid_tier)
         report(
             grid & (form < 0),
             "grid_without_party_group",
             lambda v: "has no party organisation of its own (应建尽建: every grid a party group)",
-            kind=p.grid_tier,
+            values=None,
+            kind=grid_tier,
         )
         low, high = p.grid_households
         report(
@@ -181,10 +209,10 @@ def audit(org: Organisation, policy: AuditPolicy | None = None) -> tuple[Finding
             "grid_size",
             lambda v: f"covers {v} households, outside the range {low}-{high}",
             values=households,
-            kind=p.grid_tier,
+            kind=grid_tier,
         )
-    if p.household_tier in scheme.names:
-        head = org.column("tier") == scheme.index(p.household_tier)
+    if head_tier is not None:
+        head = org.column("tier") == scheme.index(head_tier)
         low, high = p.household_head_households
         report(
             head & ((households < low) | (households > high)),

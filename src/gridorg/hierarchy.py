@@ -48,6 +48,22 @@ class _Any:
 ANY: Final = _Any()
 
 
+def _check_scheme(inst: Organisation, _attribute: object, scheme: object) -> None:
+    if not isinstance(scheme, LevelScheme):
+        msg = f"scheme must be a LevelScheme, got {type(scheme).__name__}"
+        raise ArgumentTypeError(msg)
+    tiers = inst._parts.tier
+    if len(tiers) and int(tiers.max()) >= len(scheme):
+        msg = f"scheme {scheme!r} has {len(scheme)} tiers; the units use {int(tiers.max()) + 1}"
+        raise InvalidArgumentError(msg)
+
+
+def _check_name(_inst: object, _attribute: object, name: object) -> None:
+    if not isinstance(name, str):
+        msg = f"name must be a string, got {type(name).__name__}"
+        raise ArgumentTypeError(msg)
+
+
 @attrs.frozen(eq=False, repr=False)
 class Organisation(Mapping[str, Unit]):
     """An immutable organisation tree: a mapping from unit id to :class:`Unit`.
@@ -59,8 +75,8 @@ class Organisation(Mapping[str, Unit]):
     """
 
     _parts: Parts = attrs.field(alias="parts")
-    scheme: LevelScheme = attrs.field(default=DEFAULT_SCHEME)
-    name: str = attrs.field(default="")
+    scheme: LevelScheme = attrs.field(default=DEFAULT_SCHEME, validator=_check_scheme)
+    name: str = attrs.field(default="", validator=_check_name)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False)
 
     # ------------------------------------------------------------------ construction
@@ -182,6 +198,9 @@ class Organisation(Mapping[str, Unit]):
         return isinstance(uid, str) and self._parts.index.get(uid) >= 0
 
     def __getitem__(self, uid: str) -> Unit:
+        if not isinstance(uid, str):  # a KeyError, as a dict of str keys would raise
+            msg = f"unit ids are strings; {uid!r} is not in {self._desc()}"
+            raise UnknownUnitError(msg)
         return self.unit_at(self.index(uid))
 
     # ------------------------------------------------------------------ positions
@@ -331,7 +350,7 @@ class Organisation(Mapping[str, Unit]):
         """
         row = self._ancestor_table(nearest)[self.scheme.index(tier)]
         positions: npt.NDArray[Any]
-        if isinstance(units, np.ndarray) and units.dtype.kind in "iu":
+        if isinstance(units, np.ndarray) and units.dtype.kind in "iu" and units.ndim == 1:
             positions = units
             if len(positions) and (positions.min() < 0 or positions.max() >= len(self)):
                 self._positions_array(positions)  # raises naming the bad position
@@ -416,6 +435,10 @@ class Organisation(Mapping[str, Unit]):
         ):
             msg = f"max_depth must be a non-negative integer or None, got {max_depth!r}"
             raise InvalidArgumentError(msg)
+        for label, function in (("filter", filter), ("stop", stop)):
+            if function is not None and not callable(function):
+                msg = f"{label} must be a callable taking a Unit, got {type(function).__name__}"
+                raise ArgumentTypeError(msg)
         lo, hi = self._span(start)
         return self._walk(lo, hi, order, filter, stop, max_depth)
 
@@ -491,7 +514,7 @@ class Organisation(Mapping[str, Unit]):
         if by == "form":
             forms = np.bincount(p.form.astype(np.int64) + 1, minlength=len(FORMS) + 1).tolist()
             return dict(zip((None, *FORMS), forms, strict=True))
-        if tuple(by) != ("tier", "form"):
+        if not isinstance(by, tuple | list) or tuple(by) != ("tier", "form"):
             msg = f"by must be 'tier', 'form' or ('tier', 'form'), got {by!r}"
             raise InvalidArgumentError(msg)
         width = len(FORMS) + 1
@@ -622,13 +645,22 @@ class Organisation(Mapping[str, Unit]):
                 np.array_equal(getattr(a, f), getattr(b, f))
                 for f in ("parent", "tier", "form", *COUNT_FIELDS)
             )
-            and a.attributes == b.attributes
+            and self._attributes_key() == other._attributes_key()
         )
+
+    def _attributes_key(self) -> str:
+        """The attributes as canonical JSON: ``1``, ``1.0`` and ``true`` differ, as in a
+        document, so equality and hashing agree."""
+        if "attributes" not in self._cache:
+            items = sorted(self._parts.attributes.items())
+            self._cache["attributes"] = json.dumps(items, sort_keys=True, ensure_ascii=False)
+        key: str = self._cache["attributes"]
+        return key
 
     def __hash__(self) -> int:
         if "hash" not in self._cache:
             p = self._parts
-            extra = json.dumps(sorted(p.attributes.items()), sort_keys=True)
+            extra = self._attributes_key()
             self._cache["hash"] = hash(
                 (
                     self.name,
@@ -734,6 +766,8 @@ def _holds_ids(units: object) -> bool:
 
 
 def _restore(parts: Parts, scheme: LevelScheme, name: str) -> Organisation:
+    for field in COLUMNS:  # unpickled arrays are fresh copies: make them read-only again
+        getattr(parts, field).flags.writeable = False
     return Organisation(parts, scheme, name)
 
 

@@ -76,14 +76,20 @@ _NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def _forms_tuple(value: Iterable[PartyForm | str]) -> tuple[PartyForm, ...]:
-    if isinstance(value, str):
-        msg = "Tier.forms must be a collection of party forms, not a single string"
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        msg = f"Tier.forms must be a collection of party forms, got {type(value).__name__}"
         raise ArgumentTypeError(msg)
     forms = tuple(PartyForm.parse(v) for v in value)
     if len(set(forms)) != len(forms):
         msg = f"Tier.forms lists a party form twice: {[f.value for f in forms]}"
         raise InvalidArgumentError(msg)
     return forms
+
+
+def _check_text(_inst: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        msg = f"Tier.{attribute.name} must be a string, got {type(value).__name__}"
+        raise ArgumentTypeError(msg)
 
 
 def _check_tier_name(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
@@ -105,9 +111,9 @@ class Tier:
     """
 
     name: str = attrs.field(validator=_check_tier_name)
-    label: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    label: str = attrs.field(default="", validator=_check_text)
     forms: tuple[PartyForm, ...] = attrs.field(default=(), converter=_forms_tuple)
-    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    description: str = attrs.field(default="", validator=_check_text)
 
     def allows(self, form: PartyForm | None) -> bool:
         """Whether a unit of this tier may take ``form`` (``None`` is always allowed)."""
@@ -115,8 +121,8 @@ class Tier:
 
 
 def _tiers_tuple(value: Iterable[Tier | str]) -> tuple[Tier, ...]:
-    if isinstance(value, str):
-        msg = "LevelScheme.tiers must be a collection of tiers, not a single string"
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        msg = f"LevelScheme.tiers must be a collection of tiers, got {type(value).__name__}"
         raise ArgumentTypeError(msg)
     tiers: list[Tier] = []
     for item in value:
@@ -206,6 +212,12 @@ class LevelScheme:
     def __getitem__(self, key: int | str) -> Tier:
         if isinstance(key, str):
             return self.tier(key)
+        if isinstance(key, bool) or not isinstance(key, int):
+            msg = f"a tier is looked up by name or position, got {type(key).__name__}"
+            raise ArgumentTypeError(msg)
+        if not -len(self.tiers) <= key < len(self.tiers):
+            msg = f"tier position {key} is out of range for a scheme of {len(self.tiers)} tiers"
+            raise UnknownTierError(msg)
         return self.tiers[key]
 
     def __repr__(self) -> str:
