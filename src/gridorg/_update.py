@@ -110,7 +110,7 @@ def _subset(p: Parts, keep: npt.NDArray[np.bool_]) -> Parts:
     order = p.index._order
     in_kept = keep[order]
     index = HashIndex._from_parts(
-        ids, new_position[order[in_kept]].astype(order.dtype), p.index._sorted[in_kept]
+        ids, new_position[order[in_kept]].astype(order.dtype), frozen(p.index._sorted[in_kept])
     )
     return attrs.evolve(
         p,
