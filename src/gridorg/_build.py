@@ -10,7 +10,7 @@ order of an organisation.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from itertools import islice, repeat
 from operator import eq, is_, ne
 from typing import Any, Generic, TypeVar
@@ -20,109 +20,31 @@ import numpy as np
 import numpy.typing as npt
 
 from gridorg import _tree
+from gridorg._checks import (
+    Column,
+    PackedView,
+    check_attributes,
+    check_counts,
+    check_forms,
+    check_strings,
+    check_tiers,
+    check_trimmed,
+    types_of,
+)
 from gridorg._columns import (
-    CHUNK,
     HashIndex,
     PackedStrings,
     frozen,
-    hashes_of,
-    joined,
 )
 from gridorg._fields import (
     COUNT_FIELDS,
-    MAX_COUNT,
-    MISSING,
-    attributes_problem,
-    copy_json,
-    count_problem,
     describe,
-    id_problem,
 )
-from gridorg.errors import HierarchyError, Problem, RecordError
+from gridorg._problems import ProblemLog
 from gridorg.tiers import FORMS, LevelScheme
 
 IntArray = npt.NDArray[np.int64]
 T = TypeVar("T")
-Column = Sequence[Any] | npt.NDArray[Any]
-
-#: At most this many problems are collected; the rest are summarised in one last problem.
-MAX_PROBLEMS = 10_000
-
-_FORM_CODES: dict[object, int] = {
-    None: -1,
-    **{form.value: code for code, form in enumerate(FORMS)},
-}
-
-
-class ProblemLog:
-    """Collects problems and says where each one is.
-
-    ``noun`` names an input position (``"record 17"``, ``"row 17"``); ``path`` turns a position
-    and field into a JSON path when the input was a document.
-    """
-
-    def __init__(
-        self,
-        subject: str,
-        noun: str = "record",
-        path: Callable[[int, str | None], str] | None = None,
-        *,
-        offset: int = 0,
-    ) -> None:
-        self.subject = subject
-        self.noun = noun
-        self.path = path
-        #: Subtracted from every index: inputs appended after ``offset`` existing units.
-        self.offset = offset
-        self.problems: list[Problem] = []
-        self.record_level = False
-        self.dropped = 0
-
-    def add(
-        self,
-        code: str,
-        text: str,
-        *,
-        index: int | None = None,
-        uid: str | None = None,
-        field: str | None = None,
-        record: bool = False,
-    ) -> None:
-        self.record_level = self.record_level or record
-        if index is not None:
-            index -= self.offset
-        if len(self.problems) >= MAX_PROBLEMS:
-            self.dropped += 1
-            return
-        path = self.path(index, field) if self.path is not None and index is not None else None
-        if path is not None:
-            where = path
-        elif index is not None:
-            where = f"{self.noun} {index}"
-        else:
-            where = ""
-        if uid is not None:
-            where = f"unit {uid!r} ({where})" if where else f"unit {uid!r}"
-        message = f"{where}: {text}" if where else text
-        self.problems.append(Problem(code, message, uid, index, field, path))
-
-    def describe(self, index: int) -> str:
-        """Where input position ``index`` is, in the words of this log."""
-        if index < self.offset:
-            return "an existing unit"
-        if self.path is not None:
-            return self.path(index - self.offset, "id")
-        return f"{self.noun} {index - self.offset}"
-
-    def raise_if_any(self) -> None:
-        if not self.problems:
-            return
-        problems = sorted(self.problems, key=lambda p: -1 if p.index is None else p.index)
-        if self.dropped:
-            text = f"{self.dropped} further problems were found and not listed"
-            problems.append(Problem("more_problems", text))
-        cls = RecordError if self.record_level else HierarchyError
-        raise cls(problems, subject=self.subject)
 
 
 @attrs.define
@@ -156,17 +78,6 @@ class Parts:
     depth: npt.NDArray[np.int32]
     size: npt.NDArray[np.int32]
     attributes: dict[int, dict[str, Any]]
-
-
-def _types(values: Column) -> set[type]:
-    return set(map(type, values))
-
-
-def _uid(ids: Sequence[Any] | None, index: int) -> str | None:
-    if ids is None:
-        return None
-    value = ids[index]
-    return value if isinstance(value, str) else None
 
 
 class _Background(Generic[T]):
@@ -203,241 +114,6 @@ class _Background(Generic[T]):
         return value
 
 
-class _PackedView:
-    """Index a packed column like a list (for messages and verification)."""
-
-    def __init__(self, packed: PackedStrings) -> None:
-        self._packed = packed
-
-    def __getitem__(self, position: int) -> str:
-        return self._packed[position]
-
-    def __len__(self) -> int:
-        return len(self._packed)
-
-
-def _fix_strings(values: list[Any], start: int, field: str, log: ProblemLog, shown: Any) -> bool:
-    """Check one chunk of a string column in place; ``False`` if an id is unusable."""
-    ok = True
-    for offset, value in enumerate(values):
-        i = start + offset
-        if field == "id":
-            problem = id_problem("id", value)
-            if value is MISSING:
-                ok = False
-            elif problem:
-                log.add("invalid_id", problem, index=i, field="id", record=True)
-                ok = False
-            elif type(value) is not str:
-                values[offset] = str(value)
-        elif not isinstance(value, str):
-            text = f"name must be a string, got {describe(value)}"
-            log.add("invalid_name", text, index=i, uid=_uid(shown, i), field="name", record=True)
-            values[offset] = ""
-        elif type(value) is not str:
-            values[offset] = str(value)
-    return ok
-
-
-def _strings(
-    values: Column, field: str, log: ProblemLog, shown: Any, *, hashed: bool
-) -> tuple[PackedStrings | None, IntArray | None, list[str] | None, IntArray | None]:
-    """Check and pack a column of strings; also hash it when ``hashed``.
-
-    A list is used as it is (the caller already holds it); arrays are converted to Python
-    strings a chunk at a time so that ten million ids never exist as objects all at once.
-    Returns the packed column (``None`` when an id is unusable), the hashes and the list.
-    """
-    if isinstance(values, list):
-        listed: list[Any] = values
-        try:
-            text, offsets, untrimmed = joined(listed, edges=hashed)
-        except TypeError:
-            listed = list(listed)
-            if not _fix_strings(listed, 0, field, log, shown):
-                return None, None, None, None
-            text, offsets, untrimmed = joined(listed, edges=hashed)
-        hashes = hashes_of(listed, len(listed)) if hashed else None
-        return PackedStrings(text, offsets), hashes, listed, untrimmed
-    count = len(values)
-    pieces: list[str] = []
-    lengths: list[IntArray] = []
-    hash_parts: list[IntArray] = []
-    ok = True
-    for start in range(0, count, CHUNK):
-        part = values[start : start + CHUNK]
-        chunk = part.tolist() if isinstance(part, np.ndarray) else list(part)
-        if not _types(chunk) <= {str}:
-            ok = _fix_strings(chunk, start, field, log, shown) and ok
-        if not ok:
-            continue
-        pieces.append("".join(chunk))
-        lengths.append(np.fromiter(map(len, chunk), np.int64, len(chunk)))
-        if hashed:
-            hash_parts.append(hashes_of(chunk, len(chunk)))
-        del chunk
-    if not ok:
-        return None, None, None, None
-    offsets = np.zeros(count + 1, dtype=np.int64)
-    if count:
-        np.cumsum(np.concatenate(lengths), out=offsets[1:])
-    packed = PackedStrings("".join(pieces), offsets)
-    del pieces
-    hashes = None
-    if hashed:
-        hashes = np.concatenate(hash_parts) if count else np.zeros(0, np.int64)
-    return packed, hashes, None, None
-
-
-def _check_trimmed(
-    packed: PackedStrings, log: ProblemLog, untrimmed: IntArray | None = None
-) -> None:
-    suspects = packed.untrimmed() if untrimmed is None else untrimmed
-    for i in suspects.tolist():
-        problem = id_problem("id", packed[i])
-        if problem:
-            log.add("invalid_id", problem, index=i, field="id", record=True)
-
-
-def _codes_from_ints(
-    values: npt.NDArray[Any], field: str, low: int, high: int, log: ProblemLog, ids: Any
-) -> npt.NDArray[np.int8]:
-    bad = (values < low) | (values >= high)
-    for i in np.flatnonzero(bad).tolist():
-        text = f"{field} code must be between {low} and {high - 1}, got {values[i]}"
-        log.add(f"invalid_{field}", text, index=i, uid=_uid(ids, i), field=field, record=True)
-    return np.where(bad, -2, values).astype(np.int8)
-
-
-def _tier_codes(
-    values: Column, scheme: LevelScheme, log: ProblemLog, ids: Any
-) -> npt.NDArray[np.int8]:
-    count = len(ids) if ids is not None else len(values)
-    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
-        return _codes_from_ints(values, "tier", 0, len(scheme), log, ids)
-    listed = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    mapping: dict[object, int] = {name: code for code, name in enumerate(scheme.names)}
-    try:
-        return np.fromiter(map(mapping.__getitem__, listed), np.int8, count)
-    except (KeyError, TypeError):
-        pass
-    codes: list[int | None] = [mapping.get(v) if isinstance(v, str) else None for v in listed]
-    if None in codes:
-        names = ", ".join(scheme.names)
-        for i, code in enumerate(codes):
-            if code is None:
-                value = listed[i]
-                codes[i] = -2
-                if value is MISSING:
-                    continue
-                text = f"tier must be one of {names}, got {describe(value)}"
-                log.add("unknown_tier", text, index=i, uid=_uid(ids, i), field="tier", record=True)
-    return np.fromiter(codes, np.int8, count)
-
-
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
-
-
-def _form_codes(values: Column | None, count: int, log: ProblemLog, ids: Any) -> Any:
-    if values is None:
-        return np.full(count, -1, dtype=np.int8)
-    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
-        return _codes_from_ints(values, "form", -1, len(FORMS), log, ids)
-    listed = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    try:
-        return np.fromiter(map(_FORM_CODES.__getitem__, listed), np.int8, count)
-    except (KeyError, TypeError):
-        pass
-    codes: list[int | None] = [_FORM_CODES.get(v) if _hashable(v) else None for v in listed]
-    if None in codes:
-        names = ", ".join(form.value for form in FORMS)
-        for i, code in enumerate(codes):
-            if code is None:
-                value = listed[i]
-                text = f"form must be None or one of {names}, got {describe(value)}"
-                log.add("unknown_form", text, index=i, uid=_uid(ids, i), field="form", record=True)
-                codes[i] = -2
-    return np.fromiter(codes, np.int8, count)
-
-
-def _counts(
-    values: Column | None, field: str, count: int, log: ProblemLog, ids: Any
-) -> npt.NDArray[np.int32]:
-    if values is None:
-        return np.zeros(count, dtype=np.int32)
-    if isinstance(values, np.ndarray) and values.dtype.kind != "O":
-        if values.dtype.kind not in "iu":
-            text = (
-                f"column {field} has dtype {values.dtype}; counts must be an integer column "
-                "(convert it explicitly, e.g. with astype(int), after handling missing values)"
-            )
-            log.add("invalid_count", text, field=field, record=True)
-            return np.zeros(count, dtype=np.int32)
-        array = values
-    else:
-        listed = values.tolist() if isinstance(values, np.ndarray) else values
-        fast: npt.NDArray[Any] | None = None
-        if _types(listed) <= {int}:
-            try:
-                fast = np.fromiter(listed, np.int64, len(listed))
-            except OverflowError:  # beyond 64 bits: reported one by one below
-                fast = None
-        if fast is not None:
-            array = fast
-        else:
-            listed = list(listed)
-            for i, value in enumerate(listed):
-                problem = count_problem(field, value)
-                if problem:
-                    log.add(
-                        "invalid_count",
-                        problem,
-                        index=i,
-                        uid=_uid(ids, i),
-                        field=field,
-                        record=True,
-                    )
-                    listed[i] = 0
-                else:
-                    listed[i] = int(value)
-            array = np.array(listed, dtype=np.int64) if listed else np.zeros(0, np.int64)
-    if len(array) and (int(array.min()) < 0 or int(array.max()) > MAX_COUNT):
-        for i in np.flatnonzero((array < 0) | (array > MAX_COUNT)).tolist():
-            problem = count_problem(field, int(array[i]))
-            log.add(
-                "invalid_count", str(problem), index=i, uid=_uid(ids, i), field=field, record=True
-            )
-        array = np.clip(array, 0, MAX_COUNT)
-    return array.astype(np.int32)
-
-
-def _attributes(
-    values: Mapping[int, Any], count: int, log: ProblemLog, ids: Any
-) -> dict[int, dict[str, Any]]:
-    checked: dict[int, dict[str, Any]] = {}
-    for i, value in values.items():
-        if value is None or (isinstance(value, Mapping) and not value):
-            continue
-        problem = attributes_problem(value)
-        if problem:
-            log.add(
-                "invalid_attributes",
-                problem,
-                index=i,
-                uid=_uid(ids, i),
-                field="attributes",
-                record=True,
-            )
-        else:
-            checked[i] = copy_json(value)
-    return checked
-
-
 def _parents(values: Column, index: HashIndex, ids: Any, log: ProblemLog) -> IntArray:
     count = len(ids)
     if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
@@ -463,7 +139,7 @@ def _parents(values: Column, index: HashIndex, ids: Any, log: ProblemLog) -> Int
             starts_mask[1:] = True
     starts = np.flatnonzero(starts_mask)
     heads = [listed[i] for i in starts.tolist()]
-    kinds = _types(heads)
+    kinds = types_of(heads)
     if not kinds <= {str, type(None)}:
         for slot, value in enumerate(heads):
             if value is not None and not isinstance(value, str):
@@ -614,27 +290,27 @@ def build(raw: Raw, scheme: LevelScheme, log: ProblemLog) -> Parts:
             uneven = True
     if uneven:
         log.raise_if_any()
-    packed, hashes, listed, untrimmed = _strings(raw.ids, "id", log, None, hashed=True)
+    packed, hashes, listed, untrimmed = check_strings(raw.ids, "id", log, None, hashed=True)
     shown: Any = raw.ids
     if listed is not None:
         shown = listed
     elif packed is not None:
-        shown = _PackedView(packed)
+        shown = PackedView(packed)
     if raw.names is None:
         names = PackedStrings.repeat("", count)
     else:
-        names_packed, _, _, _ = _strings(raw.names, "name", log, shown, hashed=False)
+        names_packed, _, _, _ = check_strings(raw.names, "name", log, shown, hashed=False)
         names = names_packed if names_packed is not None else PackedStrings.repeat("", count)
     # Sorting the id hashes releases the GIL: let it run beside the checks that follow.
     indexing = _Background(HashIndex, packed, hashes) if packed is not None else None
-    tier = _tier_codes(raw.tiers, scheme, log, shown)
-    form = _form_codes(raw.forms, count, log, shown)
-    counts = {f: _counts(getattr(raw, f), f, count, log, shown) for f in COUNT_FIELDS}
-    attributes = _attributes(raw.attributes, count, log, shown)
+    tier = check_tiers(raw.tiers, scheme, log, shown)
+    form = check_forms(raw.forms, count, log, shown)
+    counts = {f: check_counts(getattr(raw, f), f, count, log, shown) for f in COUNT_FIELDS}
+    attributes = check_attributes(raw.attributes, count, log, shown)
     if packed is None or indexing is None:
         log.raise_if_any()
         raise AssertionError  # pragma: no cover - ids problems were logged
-    _check_trimmed(packed, log, untrimmed)
+    check_trimmed(packed, log, untrimmed)
     index = indexing.result()
     del hashes
     for first, later in index.duplicates():

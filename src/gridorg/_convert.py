@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from gridorg._build import _FORM_CODES, ProblemLog, Raw, build
+from gridorg._build import Raw, build
+from gridorg._checks import FORM_CODES
 from gridorg._fields import COUNT_FIELDS, FIELDS, MISSING, copy_json, describe
+from gridorg._problems import ProblemLog
 from gridorg.errors import ArgumentTypeError, missing_dependency
 from gridorg.tiers import FORMS, LevelScheme
 from gridorg.units import Unit
@@ -153,7 +155,7 @@ def _code_mapping(field: str, scheme: LevelScheme | None) -> dict[Any, int] | No
     if field == "tier" and scheme is not None:
         return {name: code for code, name in enumerate(scheme.names)}
     if field == "form":
-        return _FORM_CODES
+        return FORM_CODES
     return None
 
 

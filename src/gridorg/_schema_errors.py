@@ -14,8 +14,8 @@ from typing import Any, Final
 
 import pydantic
 
-from gridorg._build import MAX_PROBLEMS
 from gridorg._fields import COUNT_FIELDS, count_problem, describe
+from gridorg._problems import MAX_PROBLEMS
 from gridorg.errors import Problem
 from gridorg.tiers import FORMS
 

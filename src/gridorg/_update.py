@@ -14,10 +14,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from gridorg._build import ProblemLog, Raw, build, parent_rule_holds, parent_rule_text
+from gridorg._build import Raw, build, parent_rule_holds, parent_rule_text
 from gridorg._columns import HashIndex, PackedStrings, frozen, hashes_of
 from gridorg._convert import records_to_raw
 from gridorg._fields import COUNT_FIELDS, copy_json
+from gridorg._problems import ProblemLog
 from gridorg.errors import ArgumentTypeError, HierarchyError, InvalidArgumentError, Problem
 from gridorg.tiers import FORMS
 from gridorg.units import Unit

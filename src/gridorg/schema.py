@@ -54,9 +54,10 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
-from gridorg._build import ProblemLog, Raw, build
+from gridorg._build import Raw, build
 from gridorg._convert import records_to_raw
 from gridorg._fields import COUNT_FIELDS, FIELDS, MAX_COUNT, copy_json
+from gridorg._problems import ProblemLog
 from gridorg._schema_errors import json_path, show, translate
 from gridorg.errors import (
     ArgumentTypeError,
