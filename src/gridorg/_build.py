@@ -46,6 +46,9 @@ from gridorg.tiers import FORMS, LevelScheme
 IntArray = npt.NDArray[np.int64]
 T = TypeVar("T")
 
+#: From this many units on, the id index is sorted in a background thread.
+_THREADED_FROM = 100_000
+
 
 @attrs.define
 class Raw:
@@ -83,15 +86,15 @@ class Parts:
 class _Background(Generic[T]):
     """Run ``function(*args)`` in a thread (for numpy work that releases the GIL).
 
-    Small inputs run at once in the calling thread: a thread costs more than it saves.
+    With ``threaded=False`` it runs at once in the calling thread: for small inputs a thread
+    costs more than it saves.
     """
 
-    def __init__(self, function: Callable[..., T], *args: Any, threshold: int = 100_000) -> None:
+    def __init__(self, function: Callable[..., T], *args: Any, threaded: bool) -> None:
         self._value: T | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
-        size = len(args[0]) if args and hasattr(args[0], "__len__") else 0
-        if size < threshold:
+        if not threaded:
             self._value = function(*args)
             return
 
@@ -144,9 +147,7 @@ def _parents(values: Column, index: HashIndex, ids: Any, log: ProblemLog) -> Int
         for slot, value in enumerate(heads):
             if value is not None and not isinstance(value, str):
                 text = f"parent must be a unit id (string) or None, got {describe(value)}"
-                first = int(starts[slot])
-                stop = int(starts[slot + 1]) if slot + 1 < len(starts) else count
-                for i in range(first, stop):
+                for i in _run(starts, slot, count):
                     log.add(
                         "invalid_parent", text, index=i, uid=ids[i], field="parent", record=True
                     )
@@ -165,9 +166,7 @@ def _parents(values: Column, index: HashIndex, ids: Any, log: ProblemLog) -> Int
     for slot in missing.tolist():
         value = heads[slot]
         found[slot] = -2
-        first = int(starts[slot])
-        stop = int(starts[slot + 1]) if slot + 1 < len(starts) else count
-        for i in range(first, stop):
+        for i in _run(starts, slot, count):
             log.add(
                 "missing_parent",
                 f"parent {value!r} does not exist",
@@ -178,6 +177,12 @@ def _parents(values: Column, index: HashIndex, ids: Any, log: ProblemLog) -> Int
     run = np.cumsum(starts_mask) - 1
     resolved: IntArray = found[run]
     return resolved
+
+
+def _run(starts: IntArray, slot: int, count: int) -> range:
+    """The rows of run ``slot``, where ``starts`` holds the first row of every run."""
+    stop = int(starts[slot + 1]) if slot + 1 < len(starts) else count
+    return range(int(starts[slot]), stop)
 
 
 def _structure(
@@ -299,10 +304,12 @@ def build(raw: Raw, scheme: LevelScheme, log: ProblemLog) -> Parts:
     if raw.names is None:
         names = PackedStrings.repeat("", count)
     else:
-        names_packed, _, _, _ = check_strings(raw.names, "name", log, shown, hashed=False)
+        names_packed = check_strings(raw.names, "name", log, shown, hashed=False).packed
         names = names_packed if names_packed is not None else PackedStrings.repeat("", count)
     # Sorting the id hashes releases the GIL: let it run beside the checks that follow.
-    indexing = _Background(HashIndex, packed, hashes) if packed is not None else None
+    indexing = None
+    if packed is not None:
+        indexing = _Background(HashIndex, packed, hashes, threaded=count >= _THREADED_FROM)
     tier = check_tiers(raw.tiers, scheme, log, shown)
     form = check_forms(raw.forms, count, log, shown)
     counts = {f: check_counts(getattr(raw, f), f, count, log, shown) for f in COUNT_FIELDS}

@@ -7,8 +7,8 @@ structural checks that relate units to each other live in :mod:`gridorg._build`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -82,14 +82,27 @@ def fix_strings(values: list[Any], start: int, field: str, log: ProblemLog, show
     return ok
 
 
+class CheckedStrings(NamedTuple):
+    """A checked column of strings.
+
+    ``packed`` is ``None`` when an id is unusable (the problem is logged); ``hashes`` is there
+    when asked for; ``listed`` is the input list when the input was one; ``untrimmed`` holds
+    the positions of empty or whitespace-padded strings when they were found on the way.
+    """
+
+    packed: PackedStrings | None
+    hashes: IntArray | None = None
+    listed: list[str] | None = None
+    untrimmed: IntArray | None = None
+
+
 def check_strings(
     values: Column, field: str, log: ProblemLog, shown: Any, *, hashed: bool
-) -> tuple[PackedStrings | None, IntArray | None, list[str] | None, IntArray | None]:
+) -> CheckedStrings:
     """Check and pack a column of strings; also hash it when ``hashed``.
 
     A list is used as it is (the caller already holds it); arrays are converted to Python
     strings a chunk at a time so that ten million ids never exist as objects all at once.
-    Returns the packed column (``None`` when an id is unusable), the hashes and the list.
     """
     if isinstance(values, list):
         listed: list[Any] = values
@@ -98,38 +111,32 @@ def check_strings(
         except TypeError:
             listed = list(listed)
             if not fix_strings(listed, 0, field, log, shown):
-                return None, None, None, None
+                return CheckedStrings(None)
             text, offsets, untrimmed = joined(listed, edges=hashed)
         hashes = hashes_of(listed, len(listed)) if hashed else None
-        return PackedStrings(text, offsets), hashes, listed, untrimmed
-    count = len(values)
-    pieces: list[str] = []
-    lengths: list[IntArray] = []
+        return CheckedStrings(PackedStrings(text, offsets), hashes, listed, untrimmed)
     hash_parts: list[IntArray] = []
     ok = True
-    for start in range(0, count, CHUNK):
-        part = values[start : start + CHUNK]
-        chunk = part.tolist() if isinstance(part, np.ndarray) else list(part)
-        if not types_of(chunk) <= {str}:
-            ok = fix_strings(chunk, start, field, log, shown) and ok
-        if not ok:
-            continue
-        pieces.append("".join(chunk))
-        lengths.append(np.fromiter(map(len, chunk), np.int64, len(chunk)))
-        if hashed:
-            hash_parts.append(hashes_of(chunk, len(chunk)))
-        del chunk
+
+    def chunks() -> Iterator[list[str]]:
+        nonlocal ok
+        for start in range(0, len(values), CHUNK):
+            part = values[start : start + CHUNK]
+            chunk = part.tolist() if isinstance(part, np.ndarray) else list(part)
+            if not types_of(chunk) <= {str}:
+                ok = fix_strings(chunk, start, field, log, shown) and ok
+            if ok:  # after a bad id, later chunks are still checked but no longer packed
+                if hashed:
+                    hash_parts.append(hashes_of(chunk, len(chunk)))
+                yield chunk
+
+    packed = PackedStrings.from_chunks(chunks())
     if not ok:
-        return None, None, None, None
-    offsets = np.zeros(count + 1, dtype=np.int64)
-    if count:
-        np.cumsum(np.concatenate(lengths), out=offsets[1:])
-    packed = PackedStrings("".join(pieces), offsets)
-    del pieces
+        return CheckedStrings(None)
     hashes = None
     if hashed:
-        hashes = np.concatenate(hash_parts) if count else np.zeros(0, np.int64)
-    return packed, hashes, None, None
+        hashes = np.concatenate(hash_parts) if hash_parts else np.zeros(0, np.int64)
+    return CheckedStrings(packed, hashes)
 
 
 def check_trimmed(

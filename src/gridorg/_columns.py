@@ -106,19 +106,7 @@ class PackedStrings(Sequence[str]):
 
     def untrimmed(self) -> IntArray:
         """Positions of strings that are empty or start or end with whitespace."""
-        lengths = self.lengths()
-        empty = lengths == 0
-        if not len(self._text):
-            return np.flatnonzero(empty)
-        if self._text.isascii():
-            codes: npt.NDArray[Any] = np.frombuffer(self._text.encode("ascii"), np.uint8)
-        else:
-            codes = np.frombuffer(self._text.encode("utf-32-le", "surrogatepass"), np.uint32)
-        starts = np.minimum(self._offsets[:-1], len(codes) - 1)
-        ends = np.maximum(self._offsets[1:] - 1, 0)
-        edges = np.isin(codes[starts], _WHITESPACE) | np.isin(codes[ends], _WHITESPACE)
-        result: IntArray = np.flatnonzero(empty | edges)
-        return result
+        return _padded(_code_points(self._text), self._offsets[:-1], self.lengths())
 
     @property
     def nbytes(self) -> int:
@@ -147,6 +135,30 @@ class PackedStrings(Sequence[str]):
 _WHITESPACE = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
 
 
+def _code_points(text: str) -> npt.NDArray[Any]:
+    """The code points of ``text`` as an array (bytes when it is ASCII).
+
+    ``surrogatepass``: lone surrogates are legal in a ``str`` and must not stop a build.
+    """
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), np.uint8)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+
+
+def _padded(codes: npt.NDArray[Any], starts: IntArray, lengths: IntArray) -> IntArray:
+    """Positions of the strings that are empty or start or end with whitespace.
+
+    String ``i`` is ``codes[starts[i] : starts[i] + lengths[i]]``.
+    """
+    flagged = lengths == 0
+    if len(codes):
+        last = len(codes) - 1
+        flagged |= np.isin(codes[np.clip(starts, 0, last)], _WHITESPACE)
+        flagged |= np.isin(codes[np.clip(starts + lengths - 1, 0, last)], _WHITESPACE)
+    result: IntArray = np.flatnonzero(flagged)
+    return result
+
+
 def joined(values: Sequence[str], *, edges: bool = False) -> tuple[str, IntArray, IntArray | None]:
     """The strings end to end, their offsets and (with ``edges``) the untrimmed positions.
 
@@ -160,12 +172,7 @@ def joined(values: Sequence[str], *, edges: bool = False) -> tuple[str, IntArray
     offsets = np.zeros(count + 1, dtype=np.int64)
     if not count:
         return "", offsets, np.zeros(0, dtype=np.int64) if edges else None
-    spaced = "\x00".join(values)
-    if spaced.isascii():
-        codes: npt.NDArray[Any] = np.frombuffer(spaced.encode("ascii"), np.uint8)
-    else:  # surrogatepass: lone surrogates are legal in str and must not stop the build
-        codes = np.frombuffer(spaced.encode("utf-32-le", "surrogatepass"), np.uint32)
-    del spaced
+    codes = _code_points("\x00".join(values))
     ends = np.flatnonzero(codes == 0)
     untrimmed: IntArray | None = None
     text = "".join(values)
@@ -173,15 +180,8 @@ def joined(values: Sequence[str], *, edges: bool = False) -> tuple[str, IntArray
         # The i-th separator sits at (end of string i) + i in the spaced text.
         offsets[1:count] = ends - np.arange(count - 1)
         offsets[count] = len(text)
-        if edges and not len(codes):
-            untrimmed = np.arange(count, dtype=np.int64)  # every string is empty
-        elif edges:
-            shift = np.arange(count)
-            first = np.minimum(offsets[:-1] + shift, len(codes) - 1)
-            last = np.maximum(offsets[1:] + shift - 1, 0)
-            empty = offsets[1:] == offsets[:-1]
-            blank = np.isin(codes[first], _WHITESPACE) | np.isin(codes[last], _WHITESPACE)
-            untrimmed = np.flatnonzero(empty | blank)
+        if edges:  # string i starts at offsets[i] + i in the spaced text
+            untrimmed = _padded(codes, offsets[:-1] + np.arange(count), np.diff(offsets))
     else:
         np.cumsum(np.fromiter(map(len, values), np.int64, count), out=offsets[1:])
     return text, offsets, untrimmed

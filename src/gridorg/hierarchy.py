@@ -36,6 +36,8 @@ CountField = Literal["households", "party_members", "gridders"]
 
 #: Arrays available through :meth:`Organisation.column`.
 COLUMNS: Final = ("parent", "tier", "form", *COUNT_FIELDS, "depth", "size")
+#: The arrays that define an organisation's value (depth and size follow from ``parent``).
+_VALUE_COLUMNS: Final = ("parent", "tier", "form", *COUNT_FIELDS)
 
 
 class _Any:
@@ -49,9 +51,7 @@ ANY: Final = _Any()
 
 
 def _check_scheme(inst: Organisation, _attribute: object, scheme: object) -> None:
-    if not isinstance(scheme, LevelScheme):
-        msg = f"scheme must be a LevelScheme, got {type(scheme).__name__}"
-        raise ArgumentTypeError(msg)
+    scheme = _require_scheme(scheme)
     tiers = inst._parts.tier
     if len(tiers) and int(tiers.max()) >= len(scheme):
         msg = f"scheme {scheme!r} has {len(scheme)} tiers; the units use {int(tiers.max()) + 1}"
@@ -59,9 +59,7 @@ def _check_scheme(inst: Organisation, _attribute: object, scheme: object) -> Non
 
 
 def _check_name(_inst: object, _attribute: object, name: object) -> None:
-    if not isinstance(name, str):
-        msg = f"name must be a string, got {type(name).__name__}"
-        raise ArgumentTypeError(msg)
+    _name(name)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -641,10 +639,7 @@ class Organisation(Mapping[str, Unit]):
             and self.scheme == other.scheme
             and a.ids == b.ids
             and a.names == b.names
-            and all(
-                np.array_equal(getattr(a, f), getattr(b, f))
-                for f in ("parent", "tier", "form", *COUNT_FIELDS)
-            )
+            and all(np.array_equal(getattr(a, f), getattr(b, f)) for f in _VALUE_COLUMNS)
             and self._attributes_key() == other._attributes_key()
         )
 
@@ -667,7 +662,7 @@ class Organisation(Mapping[str, Unit]):
                     self.scheme,
                     p.ids._text,
                     p.names._text,
-                    *(getattr(p, f).tobytes() for f in ("parent", "tier", "form", *COUNT_FIELDS)),
+                    *(getattr(p, f).tobytes() for f in _VALUE_COLUMNS),
                     extra,
                 )
             )
@@ -772,8 +767,10 @@ def _restore(parts: Parts, scheme: LevelScheme, name: str) -> Organisation:
 
 
 def _scheme(scheme: LevelScheme | None) -> LevelScheme:
-    if scheme is None:
-        return DEFAULT_SCHEME
+    return DEFAULT_SCHEME if scheme is None else _require_scheme(scheme)
+
+
+def _require_scheme(scheme: object) -> LevelScheme:
     if not isinstance(scheme, LevelScheme):
         msg = f"scheme must be a LevelScheme, got {type(scheme).__name__}"
         raise ArgumentTypeError(msg)
