@@ -20,6 +20,7 @@ import numpy.typing as npt
 from gridorg import _tree
 from gridorg._build import Parts
 from gridorg._fields import COUNT_FIELDS, copy_json
+from gridorg._walk import WalkOrder
 from gridorg.errors import ArgumentTypeError, InvalidArgumentError, UnknownUnitError
 from gridorg.tiers import DEFAULT_SCHEME, FORMS, LevelScheme, PartyForm, Tier
 from gridorg.units import Unit, trusted_unit
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Organisation"]
 
-WalkOrder = Literal["pre", "post", "level"]
 CountField = Literal["households", "party_members", "gridders"]
 
 #: Arrays available through :meth:`Organisation.column`.
@@ -425,76 +425,9 @@ class Organisation(Mapping[str, Unit]):
         true leaves out the unit and everything below it; ``max_depth`` counts from ``start``
         (depth 0), or from the roots.
         """
-        if order not in ("pre", "post", "level"):
-            msg = f"order must be 'pre', 'post' or 'level', got {order!r}"
-            raise InvalidArgumentError(msg)
-        if max_depth is not None and (
-            isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 0
-        ):
-            msg = f"max_depth must be a non-negative integer or None, got {max_depth!r}"
-            raise InvalidArgumentError(msg)
-        for label, function in (("filter", filter), ("stop", stop)):
-            if function is not None and not callable(function):
-                msg = f"{label} must be a callable taking a Unit, got {type(function).__name__}"
-                raise ArgumentTypeError(msg)
-        lo, hi = self._span(start)
-        return self._walk(lo, hi, order, filter, stop, max_depth)
+        from gridorg._walk import walk
 
-    def _walk(
-        self,
-        lo: int,
-        hi: int,
-        order: WalkOrder,
-        keep: Callable[[Unit], bool] | None,
-        stop: Callable[[Unit], bool] | None,
-        max_depth: int | None,
-    ) -> Iterator[Unit]:
-        p = self._parts
-        base = int(p.depth[lo]) if hi > lo else 0
-        if stop is None:
-            span = np.arange(lo, hi)
-            if max_depth is not None:
-                span = span[p.depth[lo:hi] - base <= max_depth]
-            chosen: Iterable[tuple[int, Unit]] = self._iter_units(span)
-        else:
-            chosen = self._pruned(lo, hi, base, stop, max_depth)
-        if keep is not None:
-            chosen = ((k, u) for k, u in chosen if keep(u))
-        if order == "pre":
-            for _, unit in chosen:
-                yield unit
-            return
-        pairs = list(chosen)
-        if not pairs:
-            return
-        picked = np.array([k for k, _ in pairs], dtype=np.int64)
-        if order == "post":
-            ranks = np.lexsort((-p.depth[picked], picked + p.size[picked]))
-        else:
-            ranks = np.argsort(p.depth[picked], kind="stable")
-        for rank in ranks.tolist():
-            yield pairs[rank][1]
-
-    def _iter_units(self, span: npt.NDArray[np.int64]) -> Iterator[tuple[int, Unit]]:
-        for chunk_start in range(0, len(span), 4096):
-            chunk = span[chunk_start : chunk_start + 4096]
-            yield from zip(chunk.tolist(), self.units_at(chunk), strict=True)
-
-    def _pruned(
-        self, lo: int, hi: int, base: int, stop: Callable[[Unit], bool], max_depth: int | None
-    ) -> Iterator[tuple[int, Unit]]:
-        p = self._parts
-        k = lo
-        while k < hi:
-            if max_depth is not None and int(p.depth[k]) - base > max_depth:
-                k += int(p.size[k])
-                continue
-            unit = self.unit_at(k)
-            if stop(unit):
-                k += int(p.size[k])
-                continue
-            yield k, unit
-            k += 1
+        return walk(self, start, order=order, keep=filter, stop=stop, max_depth=max_depth)
 
     def counts(
         self, by: Literal["tier", "form"] | tuple[str, str] = ("tier", "form")
