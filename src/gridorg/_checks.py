@@ -39,6 +39,11 @@ def types_of(values: Column) -> set[type]:
     return set(map(type, values))
 
 
+def _bad(log: ProblemLog, code: str, text: str, i: int, ids: Any, field: str) -> None:
+    """Log a record-level problem with the value at input position ``i`` of ``field``."""
+    log.add(code, text, index=i, uid=uid_at(ids, i), field=field, record=True)
+
+
 def uid_at(ids: Sequence[Any] | None, index: int) -> str | None:
     if ids is None:
         return None
@@ -75,7 +80,7 @@ def fix_strings(values: list[Any], start: int, field: str, log: ProblemLog, show
                 values[offset] = str(value)
         elif not isinstance(value, str):
             text = f"name must be a string, got {describe(value)}"
-            log.add("invalid_name", text, index=i, uid=uid_at(shown, i), field="name", record=True)
+            _bad(log, "invalid_name", text, i, shown, "name")
             values[offset] = ""
         elif type(value) is not str:
             values[offset] = str(value)
@@ -155,7 +160,7 @@ def codes_from_ints(
     bad = (values < low) | (values >= high)
     for i in np.flatnonzero(bad).tolist():
         text = f"{field} code must be between {low} and {high - 1}, got {values[i]}"
-        log.add(f"invalid_{field}", text, index=i, uid=uid_at(ids, i), field=field, record=True)
+        _bad(log, f"invalid_{field}", text, i, ids, field)
     return np.where(bad, -2, values).astype(np.int8)
 
 
@@ -181,9 +186,7 @@ def check_tiers(
                 if value is MISSING:
                     continue
                 text = f"tier must be one of {names}, got {describe(value)}"
-                log.add(
-                    "unknown_tier", text, index=i, uid=uid_at(ids, i), field="tier", record=True
-                )
+                _bad(log, "unknown_tier", text, i, ids, "tier")
     return np.fromiter(codes, np.int8, count)
 
 
@@ -212,9 +215,7 @@ def check_forms(values: Column | None, count: int, log: ProblemLog, ids: Any) ->
             if code is None:
                 value = listed[i]
                 text = f"form must be None or one of {names}, got {describe(value)}"
-                log.add(
-                    "unknown_form", text, index=i, uid=uid_at(ids, i), field="form", record=True
-                )
+                _bad(log, "unknown_form", text, i, ids, "form")
                 codes[i] = -2
     return np.fromiter(codes, np.int8, count)
 
@@ -248,14 +249,7 @@ def check_counts(
             for i, value in enumerate(listed):
                 problem = count_problem(field, value)
                 if problem:
-                    log.add(
-                        "invalid_count",
-                        problem,
-                        index=i,
-                        uid=uid_at(ids, i),
-                        field=field,
-                        record=True,
-                    )
+                    _bad(log, "invalid_count", problem, i, ids, field)
                     listed[i] = 0
                 else:
                     listed[i] = int(value)
@@ -263,14 +257,7 @@ def check_counts(
     if len(array) and (int(array.min()) < 0 or int(array.max()) > MAX_COUNT):
         for i in np.flatnonzero((array < 0) | (array > MAX_COUNT)).tolist():
             problem = count_problem(field, int(array[i]))
-            log.add(
-                "invalid_count",
-                str(problem),
-                index=i,
-                uid=uid_at(ids, i),
-                field=field,
-                record=True,
-            )
+            _bad(log, "invalid_count", str(problem), i, ids, field)
         array = np.clip(array, 0, MAX_COUNT)
     return array.astype(np.int32)
 
@@ -284,14 +271,7 @@ def check_attributes(
             continue
         problem = attributes_problem(value)
         if problem:
-            log.add(
-                "invalid_attributes",
-                problem,
-                index=i,
-                uid=uid_at(ids, i),
-                field="attributes",
-                record=True,
-            )
+            _bad(log, "invalid_attributes", problem, i, ids, "attributes")
         else:
             checked[i] = copy_json(value)
     return checked
