@@ -1,27 +1,48 @@
 """gridorg: tiered party-grid organisations of urban grassroots governance.
 
 The organisation tree (street → community → grid → household head) as an immutable, validated,
-compact value; JSON in and out; presets for two counties; hypothesis strategies.
+compact value, with the graph beyond the tree (partners, people, service sites and typed
+cross-links); JSON in and out; presets for two counties; hypothesis strategies.
 """
 
 from typing import TYPE_CHECKING
 
+from gridorg.categories import DEFAULT_CATEGORIES, Category, CategoryCatalogue
+from gridorg.crosslinks import CrossLinks
 from gridorg.errors import (
     ArgumentTypeError,
     FormatVersionError,
     GridorgError,
     HierarchyError,
     InvalidArgumentError,
+    LinkError,
     MissingDependencyError,
     Problem,
     RecordError,
     SchemaError,
+    UnknownCategoryError,
+    UnknownEntityError,
     UnknownTierError,
     UnknownUnitError,
     ValidationError,
 )
+from gridorg.graph import IronTriangle
 from gridorg.hierarchy import Organisation
+from gridorg.links import (
+    Assignment,
+    CommitteeMembership,
+    ContactPoint,
+    Joining,
+    LinkKind,
+    Registration,
+    Serving,
+    Sinking,
+)
+from gridorg.locations import Location
+from gridorg.partners import Department, Partner, PartnerKind, VolunteerTeam
+from gridorg.people import Person, Role
 from gridorg.schema import dump, dump_file, dumps, json_schema, load, load_file, loads
+from gridorg.sites import ServiceSite, SiteKind
 from gridorg.tiers import DEFAULT_SCHEME, LevelScheme, PartyForm, Tier
 from gridorg.units import Unit
 
@@ -49,24 +70,49 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "DEFAULT_CATEGORIES",
     "DEFAULT_SCHEME",
     "ArgumentTypeError",
+    "Assignment",
+    "Category",
+    "CategoryCatalogue",
+    "CommitteeMembership",
+    "ContactPoint",
+    "CrossLinks",
+    "Department",
     "FormatVersionError",
     "GridorgError",
     "HierarchyError",
     "InvalidArgumentError",
+    "IronTriangle",
+    "Joining",
     "LevelScheme",
+    "LinkError",
+    "LinkKind",
+    "Location",
     "MissingDependencyError",
     "Organisation",
+    "Partner",
+    "PartnerKind",
     "PartyForm",
+    "Person",
     "Problem",
     "RecordError",
+    "Registration",
+    "Role",
     "SchemaError",
+    "ServiceSite",
+    "Serving",
+    "Sinking",
+    "SiteKind",
     "Tier",
     "Unit",
+    "UnknownCategoryError",
+    "UnknownEntityError",
     "UnknownTierError",
     "UnknownUnitError",
     "ValidationError",
+    "VolunteerTeam",
     "__version__",
     "dump",
     "dump_file",

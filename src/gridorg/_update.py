@@ -14,26 +14,57 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from gridorg import _linkbuild
 from gridorg._build import Raw, build, parent_rule_holds, parent_rule_text
 from gridorg._columns import HashIndex, PackedStrings, frozen, hashes_of
 from gridorg._convert import records_to_raw
 from gridorg._fields import COUNT_FIELDS, copy_json
 from gridorg._problems import ProblemLog
-from gridorg.errors import ArgumentTypeError, HierarchyError, InvalidArgumentError, Problem
+from gridorg.errors import (
+    ArgumentTypeError,
+    HierarchyError,
+    InvalidArgumentError,
+    LinkError,
+    Problem,
+)
 from gridorg.tiers import FORMS
 from gridorg.units import Unit
 
 if TYPE_CHECKING:
     from gridorg._build import Parts
+    from gridorg.crosslinks import CrossLinks
     from gridorg.hierarchy import Organisation
+    from gridorg.partners import Department
+    from gridorg.sites import ServiceSite
 
 _EVOLVABLE = ("id", "name", "tier", "form", *COUNT_FIELDS, "attributes")
 
 
-def _new(org: Organisation, parts: Parts) -> Organisation:
+def _new(
+    org: Organisation,
+    parts: Parts,
+    old_to_new: npt.NDArray[np.int64] | None = None,
+    renamed: Mapping[str, str] | None = None,
+) -> Organisation:
+    """The updated organisation, its cross-links carried over onto the new unit positions.
+
+    ``old_to_new`` maps each old position to its new one (-1: removed); by default it is
+    found through the ids, which every update but ``remove`` keeps.
+    """
     from gridorg.hierarchy import Organisation
 
-    return Organisation(parts, org.scheme, org.name)
+    new = Organisation(parts, org.scheme, org.name)
+    links = org._crosslinks
+    if links is None or links.is_empty:
+        return new
+    if old_to_new is None:
+        old_ids = org._parts.ids
+        if renamed:
+            listed = old_ids.tolist()
+            old_ids = PackedStrings.from_list([renamed.get(uid, uid) for uid in listed])
+        old_to_new = parts.index.get_many(old_ids.tolist())
+    carried = _linkbuild.remap(links, new, old_to_new, renamed)
+    return Organisation(parts, org.scheme, org.name, links=carried)
 
 
 def _fail(uid: str, text: str, *, code: str, field: str = "parent") -> HierarchyError:
@@ -87,15 +118,72 @@ def add_units(org: Organisation, records: Iterable[Mapping[str, Any] | Unit]) ->
 # ---------------------------------------------------------------------- remove
 
 
-def remove(org: Organisation, uids: tuple[str, ...]) -> Organisation:
+def remove(org: Organisation, uids: tuple[str, ...], *, drop_links: bool = False) -> Organisation:
     if not uids:
         return org
-    positions = org.indices(list(uids))
+    links = org.links
+    entities = {uid for uid in uids if isinstance(uid, str) and links.entity_ref(uid) is not None}
+    units = [uid for uid in uids if uid not in entities]
+    positions = org.indices(units) if units else np.empty(0, dtype=np.int64)
     p = org._parts
     keep = np.ones(len(org), dtype=np.bool_)
     for k in positions.tolist():
         keep[k : k + int(p.size[k])] = False
-    return _new(org, _subset(p, keep))
+    if not links.is_empty:
+        links = _without_links_to(org, ~keep, entities, drop_links=drop_links)
+        org = attrs.evolve(org, links=links)
+    if not units:
+        return org
+    new_position = np.where(keep, np.cumsum(keep) - 1, -1)
+    return _new(org, _subset(p, keep), new_position)
+
+
+def _without_links_to(
+    org: Organisation, gone: npt.NDArray[np.bool_], entities: set[str], *, drop_links: bool
+) -> CrossLinks:
+    """The cross-links without the entities ``entities`` and, when ``drop_links``, without
+    every link touching them or a unit marked in ``gone``; otherwise those links are reported.
+
+    A department's jurisdiction or a site's host among the removed units is always reported:
+    those are fields of the partner or site, to be changed or removed with it.
+    """
+    links = org.links
+    problems: list[Problem] = []
+    hit = _linkbuild.touching(links, gone, entities)
+    if hit.any() and not drop_links:
+        for row in np.flatnonzero(hit)[:1000].tolist():
+            link = links[row]
+            text = (
+                f"{link.kind.value} {link.source!r} → {link.target!r} touches something removed; "
+                "pass drop_links=True to remove such links too"
+            )
+            problems.append(Problem("dangling_link", text, index=row))
+    ids = org._parts.ids
+    gone_ids = {ids[k] for k in np.flatnonzero(gone).tolist()} if gone.any() else set()
+    holders: tuple[Department | ServiceSite, ...] = (
+        *links.departments.values(),
+        *links.sites.values(),
+    )
+    referring = [
+        (item, field, getattr(item, field, None))
+        for item in holders
+        if item.id not in entities
+        for field in ("jurisdiction", "host")
+    ]
+    for item, field, value in referring:
+        if value is not None and value in gone_ids:
+            text = f"{item.noun} {item.id!r} has {field} {value!r}, which is removed"
+            problems.append(Problem("dangling_reference", text, field=field))
+    if problems:
+        raise LinkError(problems, subject="removal")
+    kept = attrs.evolve(
+        links,
+        partners=tuple(x for x in links._partners if x.id not in entities),
+        people=tuple(x for x in links._people if x.id not in entities),
+        sites=tuple(x for x in links._sites if x.id not in entities),
+        table=links._table.select(~hit),
+    )
+    return _linkbuild.reindex(links, kept)
 
 
 def _subset(p: Parts, keep: npt.NDArray[np.bool_]) -> Parts:
@@ -257,4 +345,8 @@ def evolve(org: Organisation, uid: str, changes: Mapping[str, Any]) -> Organisat
         packed = PackedStrings.from_list(id_list)
         updates["ids"] = packed
         updates["index"] = HashIndex(packed, hashes_of(id_list, len(id_list)))
-    return _new(org, attrs.evolve(p, **updates)) if updates else org
+    if not updates:
+        return org
+    renamed = {old.id: unit.id} if unit.id != old.id else None
+    identity = np.arange(len(org), dtype=np.int64)
+    return _new(org, attrs.evolve(p, **updates), identity, renamed)

@@ -17,10 +17,13 @@ __all__ = [
     "GridorgError",
     "HierarchyError",
     "InvalidArgumentError",
+    "LinkError",
     "MissingDependencyError",
     "Problem",
     "RecordError",
     "SchemaError",
+    "UnknownCategoryError",
+    "UnknownEntityError",
     "UnknownTierError",
     "UnknownUnitError",
     "ValidationError",
@@ -120,6 +123,21 @@ class UnknownUnitError(_MessageKeyError):
 
 class UnknownTierError(_MessageKeyError):
     """A tier name that the organisation's level scheme does not define."""
+
+
+class UnknownCategoryError(_MessageKeyError):
+    """An issue category code that the category catalogue does not define."""
+
+
+class UnknownEntityError(_MessageKeyError):
+    """A partner, person or service-site id that the organisation does not hold."""
+
+
+class LinkError(ValidationError):
+    """Cross-links, partners, people or sites are invalid.
+
+    Raised for a link end that does not exist or is of the wrong kind or tier, an id used
+    twice, a repeated link, a role the person does not hold, an unknown issue category."""
 
 
 class InvalidArgumentError(GridorgError, ValueError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 import attrs
 import numpy as np
@@ -20,6 +20,7 @@ import numpy.typing as npt
 from gridorg import _tree
 from gridorg._build import Parts
 from gridorg._fields import COUNT_FIELDS, copy_json
+from gridorg._linkmethods import LinkMethods
 from gridorg._walk import WalkOrder
 from gridorg.errors import ArgumentTypeError, InvalidArgumentError, UnknownUnitError
 from gridorg.tiers import DEFAULT_SCHEME, FORMS, LevelScheme, PartyForm, Tier
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from gridorg.audit import AuditPolicy, Finding
+    from gridorg.crosslinks import CrossLinks
 
 __all__ = ["Organisation"]
 
@@ -63,18 +65,22 @@ def _check_name(_inst: object, _attribute: object, name: object) -> None:
 
 
 @attrs.frozen(eq=False, repr=False)
-class Organisation(Mapping[str, Unit]):
+class Organisation(LinkMethods, Mapping[str, Unit]):
     """An immutable organisation tree: a mapping from unit id to :class:`Unit`.
 
     Build one with :meth:`from_records`, :meth:`from_nested`, :meth:`from_networkx`,
     :meth:`from_columns` or :func:`gridorg.load`; every constructor validates the whole input
     and reports every problem at once. Units are kept in depth-first preorder, children in the
     order they were given.
+
+    Beside the tree, an organisation carries its cross-links (:attr:`links`): partners,
+    people, service sites, unit locations and typed links, added with :meth:`with_links`.
     """
 
     _parts: Parts = attrs.field(alias="parts")
     scheme: LevelScheme = attrs.field(default=DEFAULT_SCHEME, validator=_check_scheme)
     name: str = attrs.field(default="", validator=_check_name)
+    _crosslinks: CrossLinks | None = attrs.field(default=None, alias="links", kw_only=True)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False)
 
     # ------------------------------------------------------------------ construction
@@ -163,11 +169,21 @@ class Organisation(Mapping[str, Unit]):
 
         return _convert.to_nested(self)
 
-    def to_networkx(self) -> nx.DiGraph[str]:
+    @overload
+    def to_networkx(self, *, links: Literal[False] = False) -> nx.DiGraph[str]: ...
+    @overload
+    def to_networkx(self, *, links: Literal[True]) -> nx.MultiDiGraph[str]: ...
+    def to_networkx(self, *, links: bool = False) -> nx.DiGraph[str] | nx.MultiDiGraph[str]:
         """A ``networkx.DiGraph`` with an edge from each parent to each child.
 
         Node attributes hold the unit fields; ``graph.graph`` holds ``scheme`` and ``name``.
+        With ``links=True``, a typed ``MultiDiGraph`` of units, partners, people and sites
+        instead (see :func:`gridorg.graph.to_networkx`).
         """
+        if links:
+            from gridorg import graph
+
+            return graph.to_networkx(self)
         from gridorg import _convert
 
         return _convert.to_networkx(self)
@@ -495,11 +511,16 @@ class Organisation(Mapping[str, Unit]):
 
         return _update.add_units(self, records)
 
-    def remove(self, *uids: str) -> Organisation:
-        """A new organisation without the subtrees of ``uids``."""
+    def remove(self, *uids: str, drop_links: bool = False) -> Organisation:
+        """A new organisation without the subtrees of ``uids``.
+
+        ``uids`` may also name partners, people and service sites. Links that touch anything
+        removed are reported in a :class:`~gridorg.LinkError` unless ``drop_links=True``, which
+        removes them too; nothing is left dangling.
+        """
         from gridorg import _update
 
-        return _update.remove(self, uids)
+        return _update.remove(self, uids, drop_links=drop_links)
 
     def move(self, uid: str, parent: str | None) -> Organisation:
         """A new organisation where ``uid`` (and its subtree) is the last child of ``parent``.
@@ -574,6 +595,7 @@ class Organisation(Mapping[str, Unit]):
             and a.names == b.names
             and all(np.array_equal(getattr(a, f), getattr(b, f)) for f in _VALUE_COLUMNS)
             and self._attributes_key() == other._attributes_key()
+            and self.links == other.links
         )
 
     def _attributes_key(self) -> str:
@@ -597,13 +619,15 @@ class Organisation(Mapping[str, Unit]):
                     p.names._text,
                     *(getattr(p, f).tobytes() for f in _VALUE_COLUMNS),
                     extra,
+                    None if self.links.is_empty else hash(self.links),
                 )
             )
         value: int = self._cache["hash"]
         return value
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (self._parts, self.scheme, self.name))
+        links = None if self._crosslinks is None or self._crosslinks.is_empty else self._crosslinks
+        return (_restore, (self._parts, self.scheme, self.name, links))
 
     def _desc(self) -> str:
         label = f" {self.name!r}" if self.name else ""
@@ -621,6 +645,8 @@ class Organisation(Mapping[str, Unit]):
         total = p.ids.nbytes + p.names.nbytes + p.index.nbytes
         total += sum(getattr(p, f).nbytes for f in COLUMNS)
         total += sum(v.nbytes for v in self._cache.values() if isinstance(v, np.ndarray))
+        if self._crosslinks is not None:
+            total += self._crosslinks.nbytes
         return int(total)
 
     # ------------------------------------------------------------------ helpers
@@ -693,10 +719,14 @@ def _holds_ids(units: object) -> bool:
     return isinstance(units, Sequence) and len(units) > 0 and isinstance(units[0], str)
 
 
-def _restore(parts: Parts, scheme: LevelScheme, name: str) -> Organisation:
+def _restore(
+    parts: Parts, scheme: LevelScheme, name: str, links: CrossLinks | None = None
+) -> Organisation:
     for field in COLUMNS:  # unpickled arrays are fresh copies: make them read-only again
         getattr(parts, field).flags.writeable = False
-    return Organisation(parts, scheme, name)
+    if links is not None:
+        links = links._rebound(parts.ids)
+    return Organisation(parts, scheme, name, links=links)
 
 
 def _scheme(scheme: LevelScheme | None) -> LevelScheme:

@@ -1,0 +1,105 @@
+"""Field checks shared by the partner, person, site and link records.
+
+Each record class validates its own fields on construction, like :class:`~gridorg.Unit`;
+a bad field raises :class:`~gridorg.RecordError` naming the record and the field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from gridorg._fields import attributes_problem, copy_json, describe, id_problem
+from gridorg.errors import Problem, RecordError
+
+
+def fail(
+    subject: str | type, inst: object, field: str, message: str, code: str = "invalid_field"
+) -> RecordError:
+    """The error for one bad field of a record: ``subject`` is its class (whose ``noun`` names
+    it) or the noun itself."""
+    if not isinstance(subject, str):
+        subject = str(getattr(subject, "noun", subject.__name__))
+    uid = getattr(inst, "id", None)
+    where = f"{subject} {uid!r}" if isinstance(uid, str) else subject
+    problem = Problem(code, f"{where}: {message}", field=field)
+    return RecordError([problem], subject=subject)
+
+
+def subject_of(inst: object) -> str:
+    """The record's noun for messages: its class's ``noun`` attribute."""
+    noun: str = getattr(type(inst), "noun", type(inst).__name__)
+    return noun
+
+
+def check_id(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: a non-empty string without surrounding whitespace."""
+    problem = id_problem(attribute.name, value)
+    if problem:
+        raise fail(subject_of(inst), inst, attribute.name, problem)
+
+
+def check_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: any string."""
+    if not isinstance(value, str):
+        msg = f"{attribute.name} must be a string, got {describe(value)}"
+        raise fail(subject_of(inst), inst, attribute.name, msg)
+
+
+def check_optional_id(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: ``None`` or an id."""
+    if value is not None:
+        check_id(inst, attribute, value)
+
+
+def check_optional_count(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: ``None`` or a non-negative integer."""
+    if value is None:
+        return
+    if type(value) is not int or value < 0:
+        msg = f"{attribute.name} must be a non-negative integer or None, got {describe(value)}"
+        raise fail(subject_of(inst), inst, attribute.name, msg)
+
+
+def attributes(value: object) -> dict[str, Any]:
+    """An attrs converter: a deep copy of JSON-compatible attributes (checked)."""
+    problem = attributes_problem(value)
+    if problem:
+        raise RecordError(
+            [Problem("invalid_field", problem, field="attributes")], subject="record"
+        )
+    copied: dict[str, Any] = copy_json(value)
+    return copied
+
+
+def codes(value: object) -> frozenset[str]:
+    """An attrs converter: an iterable of strings (not a single string) as a frozenset."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return value  # type: ignore[return-value]  # the validator reports it
+    items = list(value)
+    if not all(isinstance(item, str) for item in items):
+        return value  # type: ignore[return-value]
+    return frozenset(items)
+
+
+def check_codes(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: a frozenset of non-empty strings."""
+    if not isinstance(value, frozenset):
+        msg = f"{attribute.name} must be a collection of strings, got {describe(value)}"
+        raise fail(subject_of(inst), inst, attribute.name, msg)
+    for item in sorted(value):
+        problem = id_problem(f"each of {attribute.name}", item)
+        if problem:
+            raise fail(subject_of(inst), inst, attribute.name, problem)
+
+
+def finite(value: object) -> bool:
+    """Whether ``value`` is a real, finite number (booleans excluded)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
