@@ -10,15 +10,19 @@ coordinate systems.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from gridorg._fields import id_problem
 from gridorg._linktable import (
     END_NAMES,
+    NO_DATE,
     PARTNER,
     PERSON,
     SITE,
@@ -28,8 +32,14 @@ from gridorg._linktable import (
 )
 from gridorg.categories import CategoryCatalogue
 from gridorg.crosslinks import CrossLinks
-from gridorg.errors import ArgumentTypeError, LinkError, Problem, RecordError
-from gridorg.links import KINDS, LINK_CLASSES, Link, link_from_record
+from gridorg.errors import (
+    ArgumentTypeError,
+    InvalidArgumentError,
+    LinkError,
+    Problem,
+    RecordError,
+)
+from gridorg.links import KINDS, LINK_CLASSES, Link, LinkKind, link_from_record
 from gridorg.locations import Location
 from gridorg.partners import Department, Partner, partner_from_record
 from gridorg.people import Person, Role, person_from_record
@@ -159,15 +169,9 @@ def _check_ids(
     sites: list[ServiceSite | None],
     log: _Problems,
 ) -> None:
-    owner: dict[str, str] = {}
-    where: dict[str, tuple[str, int]] = {}
-    existing: tuple[Partner | Person | ServiceSite, ...] = (
-        *current._partners,
-        *current._people,
-        *current._sites,
-    )
-    for item in existing:
-        owner[item.id] = f"an existing {item.noun}"
+    """Ids must be unique across units, partners, people and sites, old and new."""
+    taken = current.entity_refs()
+    first: dict[str, tuple[str, int]] = {}
     news: tuple[tuple[str, list[Any]], ...] = (
         ("partners", partners),
         ("people", people),
@@ -177,16 +181,19 @@ def _check_ids(
         for i, item in enumerate(new):
             if item is None:
                 continue
-            if item.id in owner:
-                text = f"id {item.id!r} is already used by {owner[item.id]}"
+            uid = item.id
+            if uid in taken:
+                owner = current.entity(uid)
+                text = f"id {uid!r} is already used by an existing {owner.noun}"
                 log.add("duplicate_id", text, section, i, "id")
-            else:
-                owner[item.id] = f"the {item.noun} at {section}[{i}]"
-                where[item.id] = (section, i)
-    ids = list(where)
-    for uid, k in zip(ids, org._parts.index.get_many(ids).tolist(), strict=True):
-        if k >= 0:
-            log.add("duplicate_id", f"id {uid!r} is already used by a unit", *where[uid], "id")
+            elif first.setdefault(uid, (section, i)) != (section, i):
+                where = "{}[{}]".format(*first[uid])
+                text = f"id {uid!r} is already used by the record at {where}"
+                log.add("duplicate_id", text, section, i, "id")
+    ids = list(first)
+    for k in np.flatnonzero(org._parts.index.get_many(ids) >= 0).tolist():
+        uid = ids[k]
+        log.add("duplicate_id", f"id {uid!r} is already used by a unit", *first[uid], "id")
 
 
 def _check_references(
@@ -276,6 +283,8 @@ def _link_columns(
     links: Iterable[Any] | Mapping[str, Sequence[Any]], log: _Problems
 ) -> tuple[list[int], list[str], list[str], list[int], list[str | None], list[int]]:
     """Kinds, source ids, target ids, dates, texts and roles of the links given."""
+    if isinstance(links, Mapping):
+        return _from_columns(links, log)
     kinds: list[int] = []
     sources: list[str] = []
     targets: list[str] = []
@@ -302,15 +311,152 @@ def _link_columns(
     return kinds, sources, targets, dates, texts, roles
 
 
+#: The columns a mapping of link columns may hold; ``kind``, ``source`` and ``target`` are
+#: required.
+LINK_COLUMNS: Final = ("kind", "source", "target", "date", "text", "role")
+
+
+def _from_columns(
+    columns: Mapping[str, Sequence[Any]], log: _Problems
+) -> tuple[list[int], list[str], list[str], list[int], list[str | None], list[int]]:
+    """The link columns of a mapping: ``kind``, ``source``, ``target`` and optionally ``date``
+    (dates, ISO strings or None), ``text`` (each kind's free-text field: position, service
+    team, duty) and ``role`` (for assignments)."""
+    unknown = sorted(set(columns) - set(LINK_COLUMNS))
+    missing = [name for name in LINK_COLUMNS[:3] if name not in columns]
+    if unknown or missing:
+        msg = (
+            f"link columns are {', '.join(LINK_COLUMNS)} (kind, source and target required); "
+            f"got unknown {unknown} and missing {missing}"
+        )
+        raise InvalidArgumentError(msg)
+    listed = {name: _as_list(columns[name], name) for name in columns}
+    count = len(listed["kind"])
+    for name, values in listed.items():
+        if len(values) != count:
+            msg = f"link column {name!r} has {len(values)} values, 'kind' has {count}"
+            raise InvalidArgumentError(msg)
+    codes = {kind.value: i for i, kind in enumerate(KINDS)}
+    raw_kinds = listed["kind"]
+    kinds = [codes.get(k, -1) if type(k) is str else -1 for k in raw_kinds]
+    kind = np.asarray(kinds, dtype=np.int64)
+    for i in np.flatnonzero(kind < 0).tolist():
+        message = f"kind must be one of {', '.join(codes)}, got {raw_kinds[i]!r}"
+        log.add("invalid_field", message, "links", i, "kind")
+    for name in ("source", "target"):
+        values = listed[name]
+        if all(type(v) is str and v for v in values):
+            continue  # unknown ids are reported when the ends are resolved
+        for i, value in enumerate(values):
+            problem = id_problem(name, value)
+            if problem:
+                log.add("invalid_field", problem, "links", i, name)
+    dates = _dates(listed.get("date"), count, log)
+    texts: list[str | None] = listed.get("text") or [None] * count
+    role_codes = {role.value: i for i, role in enumerate(_ROLES)}
+    raw_roles = listed.get("role") or [None] * count
+    roles = [-1 if r is None else role_codes.get(r, -2) for r in raw_roles]
+    role = np.asarray(roles, dtype=np.int64)
+    has_text = np.fromiter((t is not None for t in texts), dtype=np.bool_, count=count)
+    known = kind >= 0
+    assignment = kind == KINDS.index(LinkKind.ASSIGNMENT)
+    registration = kind == KINDS.index(LinkKind.REGISTRATION)
+    for i in np.flatnonzero(known & ((role >= 0) != assignment) | (role == -2)).tolist():
+        why = (
+            "an assignment needs a known role"
+            if assignment[i]
+            else f"a {KINDS[kinds[i]].value} has no role"
+        )
+        log.add("invalid_field", f"{why}, got {raw_roles[i]!r}", "links", i, "role")
+    for i in np.flatnonzero(known & (np.asarray(dates) != NO_DATE) & ~registration).tolist():
+        log.add("invalid_field", f"a {KINDS[kinds[i]].value} has no date", "links", i, "date")
+    for code, link_kind in enumerate(KINDS):
+        cls = LINK_CLASSES[link_kind]
+        rows = kind == code
+        if cls.text_field is None:
+            for i in np.flatnonzero(rows & has_text).tolist():
+                text = f"text is not used by a {link_kind.value}, got {texts[i]!r}"
+                log.add("invalid_field", text, "links", i, "text")
+            continue
+        for i in np.flatnonzero(rows & has_text).tolist():
+            if type(texts[i]) is not str:
+                log.add(
+                    "invalid_field", f"text must be a string, got {texts[i]!r}", "links", i, "text"
+                )
+        default = attrs.fields_dict(cls)[cls.text_field].default
+        if isinstance(default, str):
+            fill = np.flatnonzero(rows & ~has_text).tolist()
+            if fill:
+                for i in fill:
+                    texts[i] = default
+    return kinds, listed["source"], listed["target"], dates, texts, roles
+
+
+def _dates(values: list[Any] | None, count: int, log: _Problems) -> list[int]:
+    if values is None:
+        return [NO_DATE] * count
+    return [NO_DATE if value is None else _day(value, i, log) for i, value in enumerate(values)]
+
+
+def _as_list(values: Any, name: str) -> list[Any]:
+    if isinstance(values, str | bytes | Mapping) or not hasattr(values, "__len__"):
+        msg = f"link column {name!r} must be a sequence, got {type(values).__name__}"
+        raise ArgumentTypeError(msg)
+    return values.tolist() if hasattr(values, "tolist") else list(values)
+
+
+def _day(value: object, i: int, log: _Problems) -> int:
+    if value is None:
+        return NO_DATE
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return day_number(value)
+    log.add(
+        "invalid_field",
+        f"date must be a date or an ISO date string, got {value!r}",
+        "links",
+        i,
+        "date",
+    )
+    return NO_DATE
+
+
 def _resolve(
-    org: Organisation, links: CrossLinks, ids: list[str]
+    org: Organisation, links: CrossLinks, ids: list[str], *, units_first: bool
 ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int64]]:
-    position = org._parts.index.get_many(ids)
-    end = np.where(position >= 0, UNIT, -1).astype(np.int8)
-    for i in np.flatnonzero(position < 0).tolist():
-        ref = links.entity_ref(ids[i])
-        if ref is not None:
-            end[i], position[i] = ref
+    """The (end type, position) of every id: -1 for ids that name nothing.
+
+    ``units_first`` looks ids up among the units first (for ends that are mostly units),
+    otherwise among partners, people and sites first.
+    """
+    if len(ids) > 100_000:  # links share ends: look each distinct id up once
+        distinct = dict.fromkeys(ids)
+        if len(distinct) < len(ids) // 2:
+            keys = list(distinct)
+            slot = {uid: i for i, uid in enumerate(keys)}
+            inverse = np.fromiter(map(slot.__getitem__, ids), dtype=np.int64, count=len(ids))
+            end, position = _resolve(org, links, keys, units_first=units_first)
+            return end[inverse], position[inverse]
+    refs = links.entity_refs()
+    if units_first:
+        position = org._parts.index.get_many(ids)
+        end = np.where(position >= 0, UNIT, -1).astype(np.int8)
+        missing = np.flatnonzero(position < 0)
+        codes = np.array([refs.get(ids[i], -1) for i in missing.tolist()], dtype=np.int64)
+        found = codes >= 0
+        end[missing[found]] = codes[found] >> 32
+        position[missing[found]] = codes[found] & 0xFFFFFFFF
+        return end, position
+    codes = np.fromiter((refs.get(uid, -1) for uid in ids), dtype=np.int64, count=len(ids))
+    end = np.where(codes >= 0, codes >> 32, -1).astype(np.int8)
+    position = np.where(codes >= 0, codes & 0xFFFFFFFF, -1)
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):
+        at = org._parts.index.get_many([ids[i] for i in missing.tolist()])
+        end[missing[at >= 0]] = UNIT
+        position[missing] = at
     return end, position
 
 
@@ -324,8 +470,8 @@ def _links(
     if not kinds:
         return LinkTable.empty()
     kind = np.asarray(kinds, dtype=np.int8)
-    src_type, src = _resolve(org, draft, sources)
-    dst_type, dst = _resolve(org, draft, targets)
+    src_type, src = _resolve(org, draft, sources, units_first=False)
+    dst_type, dst = _resolve(org, draft, targets, units_first=True)
     role = np.asarray(roles, dtype=np.int8)
     is_department = np.array([isinstance(p, Department) for p in draft._partners] + [False])
     role_mask = np.array(
@@ -491,6 +637,8 @@ def _duplicates(
         if later < old:
             continue
         r = later - old
+        if table.kind[later] < 0:  # a record that could not be read: reported already
+            continue
         kind = KINDS[int(table.kind[later])]
         text = f"{_describe(LINK_CLASSES[kind], sources[r], targets[r])} repeats an earlier link"
         log.add("duplicate_link", text, "links", r, None)

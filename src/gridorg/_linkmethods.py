@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class LinkMethods:
 
     def with_links(
         self,
-        links: Iterable[Link | Mapping[str, Any]] = (),
+        links: Iterable[Link | Mapping[str, Any]] | Mapping[str, Sequence[Any]] = (),
         *,
         partners: Iterable[Partner | Mapping[str, Any]] = (),
         people: Iterable[Person | Mapping[str, Any]] = (),
@@ -54,7 +54,11 @@ class LinkMethods:
 
         Records may be the classes of :mod:`gridorg.partners`, :mod:`gridorg.people`,
         :mod:`gridorg.sites` and :mod:`gridorg.links` or mappings with their fields (links
-        with a ``kind``). ``locations`` maps unit ids to :class:`~gridorg.Location` values.
+        with a ``kind``). ``links`` may instead be a mapping of equal-length columns, the fast
+        way to add millions of links: ``kind``, ``source`` and ``target`` (ids), and optionally
+        ``date`` (registrations), ``text`` (a committee member's position, a registration's
+        service team, a sinking's duty; ``None`` for the default) and ``role`` (assignments).
+        ``locations`` maps unit ids to :class:`~gridorg.Location` values.
         ``categories`` replaces the issue-category catalogue. Links may point at things added
         in the same call. Everything is validated together and every problem is reported in
         one :class:`~gridorg.LinkError`.

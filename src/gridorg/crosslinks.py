@@ -102,18 +102,23 @@ class CrossLinks(Sequence[Link]):
 
     def entity_ref(self, uid: str) -> tuple[int, int] | None:
         """``(end type, index)`` of a partner, person or site id; None for anything else."""
+        code = self.entity_refs().get(uid, -1)
+        return None if code < 0 else (code >> 32, code & 0xFFFFFFFF)
+
+    def entity_refs(self) -> dict[str, int]:
+        """Every partner, person and site id mapped to ``end type << 32 | index``."""
         if "refs" not in self._cache:
-            refs: dict[str, tuple[int, int]] = {}
+            refs: dict[str, int] = {}
             groups: tuple[tuple[int, tuple[Partner | Person | ServiceSite, ...]], ...] = (
                 (PARTNER, self._partners),
                 (PERSON, self._people),
                 (SITE, self._sites),
             )
             for end, items in groups:
-                refs.update((item.id, (end, i)) for i, item in enumerate(items))
+                refs.update((item.id, end << 32 | i) for i, item in enumerate(items))
             self._cache["refs"] = refs
-        ref: tuple[int, int] | None = self._cache["refs"].get(uid)
-        return ref
+        found: dict[str, int] = self._cache["refs"]
+        return found
 
     @property
     def is_empty(self) -> bool:
