@@ -611,3 +611,17 @@ def test_link_column_shapes_are_checked(org: Organisation) -> None:
         org.with_links({"kind": ["sinking"], "source": ["M1"]})
     with pytest.raises(gridorg.ArgumentTypeError, match="must be a sequence"):
         org.with_links({"kind": "sinking", "source": ["M1"], "target": ["G2"]})
+
+
+def test_display_counts_links(org: Organisation) -> None:
+    from gridorg.display import links_text, mimebundle, summary_text
+
+    line = links_text(org)
+    assert line == (
+        "cross-links: 2 committee memberships, 2 registrations, 3 contact points, 1 sinking, "
+        "2 joinings, 2 servings, 2 assignments; 6 partners (3 departments), 4 people, 2 sites"
+    )
+    assert summary_text(org).endswith(line)
+    assert "3 contact points" in mimebundle(org)["text/html"]
+    assert links_text(_base()) == ""
+    assert "cross-links" not in summary_text(_base())
