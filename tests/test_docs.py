@@ -37,7 +37,9 @@ def _python_blocks(markdown: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", markdown, flags=re.DOTALL)
 
 
-@pytest.mark.parametrize("page", ["README.md", "docs/quickstart.md", "docs/index.md"])
+@pytest.mark.parametrize(
+    "page", ["README.md", "docs/quickstart.md", "docs/index.md", "docs/links.md"]
+)
 def test_python_blocks_in_pages_run(page: str, tmp_path: Path) -> None:
     blocks = _python_blocks((ROOT / page).read_text(encoding="utf-8"))
     assert blocks, f"{page} shows no Python"

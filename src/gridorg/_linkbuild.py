@@ -157,7 +157,8 @@ def _catalogue(
         return CategoryCatalogue.from_records(records)
     except RecordError as err:
         for i, problem in enumerate(err.problems):
-            log.add(problem.code, problem.message, "categories", problem.index or i, problem.field)
+            index = i if problem.index is None else problem.index
+            log.add(problem.code, problem.message, "categories", index, problem.field)
         return current
 
 
@@ -252,7 +253,7 @@ def _locations(
         xy = np.full((len(org), 2), np.nan) if xy is None else xy.copy()
         for i, (uid, k) in enumerate(zip(ids, positions.tolist(), strict=True)):
             if k < 0:
-                log.add("unknown_unit", f"{uid!r} is not a unit", "locations", i, None)
+                log.add("unknown_unit", f"{uid!r} is not a unit", "locations", i, "id")
                 continue
             try:
                 where = Location.from_record(locations[uid])
@@ -262,7 +263,7 @@ def _locations(
                     f"unit {uid!r}: {err.problems[0].message}",
                     "locations",
                     i,
-                    None,
+                    err.problems[0].field,
                 )
                 continue
             crs_seen.setdefault(where.crs, f"unit {uid!r}")
@@ -271,7 +272,7 @@ def _locations(
     if len(crs_seen) > 1:
         (a, first), (b, second) = list(crs_seen.items())[:2]
         text = f"locations mix coordinate systems: {first} is {a}, {second} is {b}"
-        log.add("mixed_crs", text, "locations", 0, None)
+        log.add("mixed_crs", text, "locations", 0, "crs")
     crs = next(iter(crs_seen), None)
     return xy, crs
 
@@ -682,7 +683,7 @@ def remap(
         alive = old_to_new >= 0
         moved[old_to_new[alive]] = xy[alive]
         moved.flags.writeable = False
-        xy = moved
+        xy = moved if not np.isnan(moved[:, 0]).all() else None
     partners, sites = links._partners, links._sites
     if renamed:
         partners = tuple(
@@ -699,14 +700,26 @@ def remap(
             else s
             for s in sites
         )
-    return attrs.evolve(
-        links,
-        unit_ids=new_org._parts.ids,
-        table=t.with_ends(src=src, dst=dst),
-        xy=xy,
-        partners=partners,
-        sites=sites,
+    return settled(
+        attrs.evolve(
+            links,
+            unit_ids=new_org._parts.ids,
+            table=t.with_ends(src=src, dst=dst),
+            xy=xy,
+            partners=partners,
+            sites=sites,
+        )
     )
+
+
+def settled(links: CrossLinks) -> CrossLinks:
+    """``links`` with its coordinate system cleared when nothing located is left."""
+    if links.crs is None or links._xy is not None:
+        return links
+    located: tuple[Partner | ServiceSite, ...] = (*links._partners, *links._sites)
+    if any(item.location is not None for item in located):
+        return links
+    return attrs.evolve(links, crs=None)
 
 
 def reindex(old: CrossLinks, new: CrossLinks) -> CrossLinks:

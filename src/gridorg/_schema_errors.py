@@ -17,6 +17,8 @@ import pydantic
 from gridorg._fields import COUNT_FIELDS, count_problem, describe
 from gridorg._problems import MAX_PROBLEMS
 from gridorg.errors import Problem
+from gridorg.links import LinkKind
+from gridorg.partners import PartnerKind
 from gridorg.tiers import FORMS
 
 _FORM_NAMES: Final = ", ".join(form.value for form in FORMS)
@@ -34,6 +36,50 @@ _TYPE_WORDS: Final = {
     "dict_type": "an object",
     "model_type": "an object",
     "model_attributes_type": "an object",
+    "float_type": "a number",
+}
+
+#: The document's cross-link members, each a list of records but ``locations``.
+_SECTIONS: Final = ("categories", "partners", "people", "sites", "locations", "links")
+#: How messages name a record of each list.
+_NOUNS: Final = {
+    "categories": "category",
+    "partners": "partner",
+    "people": "person",
+    "sites": "site",
+}
+#: Members that are tagged unions, and the kinds each accepts.
+_KINDS: Final = {
+    "partners": tuple(kind.value for kind in PartnerKind),
+    "links": tuple(kind.value for kind in LinkKind),
+}
+#: Errors raised by the models' own validators; the type is the problem code.
+_CUSTOM: Final = frozenset(
+    {"duplicate_tier", "duplicate_form", "duplicate_role", "duplicate_category", "invalid_date"}
+)
+#: Link fields naming an end.
+_ENDS: Final = frozenset(
+    {"member", "committee", "registrant", "community", "leader", "unit", "grid", "partner",
+     "site", "person"}
+)  # fmt: skip
+_CROSS_LINK_CODES: Final = {
+    "id": "invalid_id",
+    "code": "invalid_id",
+    "host": "invalid_id",
+    "jurisdiction": "invalid_id",
+    "name": "invalid_name",
+    "kind": "unknown_kind",
+    "attributes": "invalid_attributes",
+    "location": "invalid_location",
+    "x": "invalid_coordinate",
+    "y": "invalid_coordinate",
+    "crs": "unknown_crs",
+    "role": "unknown_role",
+    "date": "invalid_date",
+    "categories": "invalid_categories",
+    "members": "invalid_count",
+    "party_member": "invalid_party_member",
+    **dict.fromkeys(_ENDS, "invalid_end"),
 }
 
 _UNIT_CODES: Final = {
@@ -80,26 +126,71 @@ def _clean(loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], bool]:
         parts.pop()
     if len(parts) >= 2 and parts[0] == "units" and parts[1] in ("columns", "records"):
         del parts[1]
+    # Inside a partner or a link, pydantic names the kind that chose the model: (links, 3,
+    # "registration", "date").
+    if len(parts) >= 3 and parts[0] in _KINDS and isinstance(parts[1], int):
+        del parts[2]
     # The attribute object's own keys: ("units", i, "attributes", key) for records and
-    # ("units", "attributes", position, key) for columns; nested values follow as tag, step.
-    if len(parts) > 4 and parts[0] == "units" and "attributes" in parts[1:3]:
+    # ("units", "attributes", position, key) for columns, ("people", i, "attributes", key) for
+    # the cross-link records; nested values follow as tag, step.
+    if (
+        len(parts) > 4
+        and parts[0] in ("units", "partners", "people", "sites")
+        and "attributes" in parts[1:3]
+    ):
         parts = parts[:4] + parts[5::2]
     return tuple(parts), is_key
 
 
+def _cross_link_of(parts: tuple[str | int, ...], document: Mapping[str, Any]) -> tuple[Any, ...]:
+    """(index, field, unit id, kind of object, who) for a location in a cross-link member.
+
+    ``kind`` keys the allowed fields: ``"people"``, ``"links:registration"``, ``"location"``
+    (a partner's or site's location), ...; ``who`` names the record for messages, or is None.
+    """
+    section = str(parts[0])
+    member = document.get(section)
+    if section == "locations":
+        field = parts[1] if isinstance(parts[1], str) else None
+        index = parts[2] if len(parts) > 2 and isinstance(parts[2], int) else None
+        ids = member.get("id") if isinstance(member, dict) else None
+        uid = None
+        if field != "id" and isinstance(ids, list) and index is not None and index < len(ids):
+            uid = ids[index] if isinstance(ids[index], str) and ids[index] else None
+        return index, field, uid, "locations", None if uid is None else f"unit {uid!r}"
+    index = parts[1] if isinstance(parts[1], int) else None
+    field = parts[2] if len(parts) > 2 and isinstance(parts[2], str) else None
+    item: object = None
+    if isinstance(member, list) and index is not None and index < len(member):
+        item = member[index]
+    record = item if isinstance(item, dict) else {}
+    if field == "location" and len(parts) > 3:
+        kind = "location"
+    elif section in _KINDS:
+        kind = f"{section}:{record.get('kind')}"
+    else:
+        kind = section
+    key = record.get("code" if section == "categories" else "id")
+    who = f"{_NOUNS[section]} {key!r}" if section in _NOUNS and isinstance(key, str) else None
+    return index, field, None, kind, who
+
+
 def _unit_of(parts: tuple[str | int, ...], document: Mapping[str, Any]) -> tuple[Any, ...]:
-    """(index, field, unit id, kind of object) for a location in the document.
+    """(index, field, unit id, kind of object, who) for a location in the document.
 
     ``kind`` is the kind of object the location's last key belongs to: ``"document"``,
-    ``"scheme"``, ``"tier"``, ``"record"`` or ``"columns"``.
+    ``"scheme"``, ``"tier"``, ``"record"`` or ``"columns"``, or one of the cross-link kinds;
+    ``who`` names the unit or record at fault for messages, or is None.
     """
     units = document.get("units")
+    if len(parts) >= 2 and parts[0] in _SECTIONS:
+        return _cross_link_of(parts, document)
     if len(parts) < 2 or parts[0] != "units":
         names = [part for part in parts if isinstance(part, str)]
         kind = "document"
         if parts and parts[0] == "scheme" and len(parts) > 1:
             kind = "scheme" if len(parts) == 2 else "tier"
-        return None, (names[-1] if names else None), None, kind
+        return None, (names[-1] if names else None), None, kind, None
     uid: object = None
     if isinstance(parts[1], int):
         index: int | None = parts[1]
@@ -119,7 +210,8 @@ def _unit_of(parts: tuple[str | int, ...], document: Mapping[str, Any]) -> tuple
         if isinstance(ids, list) and index is not None and index < len(ids):
             uid = ids[index]
         kind = "columns"
-    return index, field, uid if isinstance(uid, str) and uid else None, kind
+    uid = uid if isinstance(uid, str) and uid else None
+    return index, field, uid, kind, None if uid is None else f"unit {uid!r}"
 
 
 def _text(
@@ -141,6 +233,10 @@ def _text(
         close = difflib.get_close_matches(str(key), allowed, n=1)
         if close:
             text += f" (did you mean {close[0]!r}?)"
+        section, _, tag = kind.partition(":")
+        if tag:  # a partner or link: its fields depend on its kind
+            noun = "link" if section == "links" else "partner"
+            return text + f"; a {noun} of kind {tag!r} has the fields {', '.join(allowed)}"
         return text + (f"; fields are {', '.join(allowed)}" if allowed else "")
     if is_key:
         if kind == "columns" and field == "attributes":
@@ -150,8 +246,25 @@ def _text(
         return f"object key must be {expected}, got {show(value)}"
     if kind_of_error == "invalid_units":
         return f"{error['msg']}, got {show(value)}"
-    if kind_of_error in ("duplicate_tier", "duplicate_form"):
+    if kind_of_error in _CUSTOM:
         return str(error["msg"])
+    if kind_of_error in ("union_tag_invalid", "union_tag_not_found"):
+        section = str(error["loc"][0])
+        noun = "link" if section == "links" else "partner"
+        kinds = ", ".join(_KINDS.get(section, ()))
+        if kind_of_error == "union_tag_not_found":
+            return f"required field 'kind' is missing; a {noun} kind is one of {kinds}"
+        found = value.get("kind") if isinstance(value, dict) else value
+        return f"unknown {noun} kind {show(found)}; expected one of {kinds}"
+    if kind_of_error == "finite_number":
+        return f"expected a finite number, got {show(value)}"
+    if kind_of_error == "string_pattern_mismatch" and field == "date":
+        return f"expected a date written YYYY-MM-DD, got {show(value)}"
+    if kind_of_error == "string_pattern_mismatch" and kind not in ("record", "columns", "tier"):
+        return (
+            f"expected an id: a non-empty string without whitespace at either end, "
+            f"got {show(value)}"
+        )
     if kind in ("record", "columns") and field in COUNT_FIELDS:
         problem = count_problem(field, value)
         if problem:
@@ -188,16 +301,27 @@ def _code(
         return "missing_field"
     if kind_of_error == "extra_forbidden":
         return "unknown_field"
-    if kind_of_error in ("duplicate_tier", "duplicate_form", "invalid_units"):
+    if kind_of_error in _CUSTOM or kind_of_error == "invalid_units":
         return str(kind_of_error)
+    if kind_of_error == "union_tag_invalid":
+        return "unknown_kind"
+    if kind_of_error == "union_tag_not_found":
+        return "missing_field"
+    top = parts[0] if parts else None
+    if top in _SECTIONS and len(parts) >= 2:
+        if field is None:
+            return "invalid_record"
+        name = parts[3] if field == "location" and len(parts) > 3 else field
+        if name == "roles":
+            return "unknown_role" if kind_of_error == "literal_error" else "invalid_roles"
+        return _CROSS_LINK_CODES.get(str(name), "invalid_value")
     if kind == "record" and field is None:
         return "invalid_record"
     if kind in ("record", "columns") and field is not None:
         if field == "form" and kind_of_error != "literal_error":
             return "invalid_form"
         return _UNIT_CODES.get(field, "invalid_value")
-    top = parts[0] if parts else None
-    if top in ("scheme", "name", "units"):
+    if top in ("scheme", "name", "units", *_SECTIONS):
         return f"invalid_{top}"
     return "invalid_value"
 
@@ -213,11 +337,13 @@ def translate(
     for error in errors[:MAX_PROBLEMS]:
         parts, is_key = _clean(error["loc"])
         ctx = error.get("ctx") or {}
-        if "at" in ctx:  # duplicate tiers and forms point at the later duplicate
+        if "at" in ctx:  # duplicates point at the later one
             parts = (*parts, ctx["at"], *(("name",) if error["type"] == "duplicate_tier" else ()))
-        index, field, uid, kind = _unit_of(parts, document)
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            parts = (*parts, "kind")
+        index, field, uid, kind, who = _unit_of(parts, document)
         path = json_path(parts)
-        where = f"unit {uid!r} ({path})" if uid is not None else path
+        where = f"{who} ({path})" if who is not None else path
         text = _text(error, field, kind, is_key, allowed_fields)
         problems.append(
             Problem(_code(error, parts, field, kind), f"{where}: {text}", uid, index, field, path)

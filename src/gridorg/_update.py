@@ -183,7 +183,7 @@ def _without_links_to(
         sites=tuple(x for x in links._sites if x.id not in entities),
         table=links._table.select(~hit),
     )
-    return _linkbuild.reindex(links, kept)
+    return _linkbuild.settled(_linkbuild.reindex(links, kept))
 
 
 def _subset(p: Parts, keep: npt.NDArray[np.bool_]) -> Parts:

@@ -14,6 +14,22 @@ reported as :class:`Finding` values, never raised:
 
 Membership is counted over a unit's whole subtree (a general branch's members include those of
 its branches); households likewise. Every threshold lives in :class:`AuditPolicy`.
+
+When an organisation carries cross-links (``org.links``, see :mod:`gridorg.links`), the audit
+also reads the graph beyond the tree:
+
+- every community has a leader's contact point (联系点) of its own;
+- every grid has its whole iron triangle (铁三角): a party group or leading branch, a gridder
+  and household heads (:meth:`Organisation.iron_triangle <gridorg.Organisation.iron_triangle>`);
+- every street has a responsible department for every issue category in the catalogue
+  (街道吹哨、部门报到 needs a department to answer the whistle);
+- every service site (服务阵地) serves some community or grid.
+
+An organisation that records no cross-links at all is not judged on them: a tree without
+partners, people or sites says nothing about its contact points or service sites, so those
+findings would only restate that the data is absent. Likewise the contact-point rule runs only
+when some contact point is recorded, and the department rule only when some department is.
+:attr:`AuditPolicy.check_links` forces the link findings on (every rule) or off.
 """
 
 from __future__ import annotations
@@ -34,6 +50,8 @@ if TYPE_CHECKING:
 __all__ = ["AuditPolicy", "Finding", "audit"]
 
 Severity = Literal["warning", "info"]
+TierRole = Literal["street", "community", "grid", "household"]
+_TIER_ROLES: tuple[TierRole, ...] = ("street", "community", "grid", "household")
 
 
 def _range(_inst: object, attribute: attrs.Attribute[tuple[int, int]], value: object) -> None:
@@ -56,6 +74,12 @@ def _optional_name(_inst: object, attribute: attrs.Attribute[str | None], value:
         raise InvalidArgumentError(msg)
 
 
+def _optional_bool(_inst: object, attribute: attrs.Attribute[bool | None], value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        msg = f"{attribute.name} must be True, False or None, got {value!r}"
+        raise InvalidArgumentError(msg)
+
+
 def _count(_inst: object, attribute: attrs.Attribute[int], value: object) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         msg = f"{attribute.name} must be a non-negative integer, got {value!r}"
@@ -73,6 +97,13 @@ class AuditPolicy:
     many cities set 300-500 households per urban grid, so set it to local rules.
     ``grid_tier`` and ``household_tier`` name the tiers the grid and household-head rules apply
     to; by default the scheme's tiers called ``grid`` and ``household``, when it has them.
+    ``community_tier`` and ``street_tier`` do the same for the contact-point and
+    department-coverage rules (default: the tiers called ``community`` and ``street``).
+
+    ``check_links`` decides whether the cross-link findings run: ``None`` (the default) runs
+    them when the organisation carries cross-link data (``not org.links.is_empty``), the
+    contact-point rule only when some contact point is recorded and the department rule only
+    when some department is; ``True`` runs every rule, ``False`` none.
     """
 
     branch_min_members: int = attrs.field(default=3, validator=_count)
@@ -83,14 +114,21 @@ class AuditPolicy:
     grid_households: tuple[int, int] = attrs.field(default=(100, 1000), validator=_range)
     grid_tier: str | None = attrs.field(default=None, validator=_optional_name)
     household_tier: str | None = attrs.field(default=None, validator=_optional_name)
+    community_tier: str | None = attrs.field(default=None, validator=_optional_name)
+    street_tier: str | None = attrs.field(default=None, validator=_optional_name)
+    check_links: bool | None = attrs.field(default=None, validator=_optional_bool)
 
-    def tier_for(self, role: Literal["grid", "household"], scheme: LevelScheme) -> str | None:
-        """The tier the grid (or household-head) rules apply to in ``scheme``, or ``None``.
+    def tier_for(self, role: TierRole, scheme: LevelScheme) -> str | None:
+        """The tier the rules for ``role`` (``"grid"``, ``"household"``, ``"community"`` or
+        ``"street"``) apply to in ``scheme``, or ``None``.
 
-        When the policy names no tier, the scheme's tier called ``grid`` (``household``) is
-        used if there is one; a tier the policy names must exist in the scheme.
+        When the policy names no tier, the scheme's tier called ``role`` is used if there is
+        one; a tier the policy names must exist in the scheme.
         """
-        named = self.grid_tier if role == "grid" else self.household_tier
+        if role not in _TIER_ROLES:
+            msg = f"role must be one of {', '.join(_TIER_ROLES)}, got {role!r}"
+            raise InvalidArgumentError(msg)
+        named: str | None = getattr(self, f"{role}_tier")
         if named is None:
             return role if role in scheme.names else None
         if named not in scheme.names:
@@ -107,7 +145,8 @@ class Finding:
     """One policy finding: a stable ``code``, the unit it concerns and a readable message.
 
     ``severity`` is ``"warning"`` for a rule that is not met and ``"info"`` for a suggestion
-    (a branch large enough to become a general branch).
+    (a branch large enough to become a general branch). ``unit`` is a unit id, except for
+    ``idle_site``, where it is the id of the service site.
     """
 
     code: str
@@ -125,6 +164,21 @@ def audit(org: Organisation, policy: AuditPolicy | None = None) -> tuple[Finding
     ``general_branch_could_be_committee``, ``grid_without_party_group``,
     ``household_head_load``, ``grid_size``. A branch's committee is known from its
     ``attributes["branch_committee"]`` (true or false) when present.
+
+    With cross-links (see :attr:`AuditPolicy.check_links`), also:
+    ``community_without_contact_leader`` (a community with no
+    :class:`~gridorg.links.ContactPoint` to it; a contact point on one of its grids does not
+    count, since the source assigns leaders to communities and to key grids separately, nor
+    does one on a branch nested in the community; only the outermost unit of the community
+    tier is judged, and likewise for streets),
+    ``incomplete_iron_triangle`` (a grid missing any of party, gridder, household heads, as
+    :meth:`Organisation.iron_triangle <gridorg.Organisation.iron_triangle>` counts them, with
+    household heads from the policy's household tier; ``value`` is how many parts are missing),
+    ``uncovered_category`` (one per street, naming every category of ``org.links.categories``
+    for which :meth:`Organisation.responsible_departments
+    <gridorg.Organisation.responsible_departments>` finds no department; ``value`` is how many)
+    and ``idle_site`` (a service site that serves no unit; ``unit`` is the site's id and the
+    finding sits at its host's position, after every unit when it has no host).
     """
     policy = AuditPolicy() if policy is None else policy
     if not isinstance(policy, AuditPolicy):
@@ -221,6 +275,30 @@ def audit(org: Organisation, policy: AuditPolicy | None = None) -> tuple[Finding
             values=households,
             kind="household head",
         )
+    links_on = p.check_links
+    automatic = links_on is None
+    if links_on is None:
+        links_on = not org.links.is_empty
+    community_tier = p.tier_for("community", scheme)
+    street_tier = p.tier_for("street", scheme)
+    if links_on:
+        # Left to itself, the audit judges only what the data records: contact points when
+        # some are recorded, department coverage when some departments are.
+        from gridorg._audit_links import (
+            contact_leaders,
+            idle_sites,
+            iron_triangles,
+            uncovered_categories,
+        )
+
+        recorded = org.links.counts()
+        if community_tier is not None and (not automatic or recorded["contact_point"]):
+            contact_leaders(org, community_tier, found)
+        if grid_tier is not None:
+            iron_triangles(org, grid_tier, head_tier, found)
+        if street_tier is not None and (not automatic or org.links.departments):
+            uncovered_categories(org, street_tier, found)
+        idle_sites(org, found)
     found.sort(key=lambda pair: (pair[0], pair[1].code))
     return tuple(f for _, f in found)
 

@@ -47,15 +47,15 @@ class Role(enum.StrEnum):
         """The role named by ``value`` (a member or its string value)."""
         if isinstance(value, Role):
             return value
-        if isinstance(value, str):
-            try:
-                return cls(value)
-            except ValueError:
-                pass
+        found = _BY_VALUE.get(value) if isinstance(value, str) else None
+        if found is not None:
+            return found
         known = ", ".join(role.value for role in cls)
         msg = f"role must be one of {known}, got {describe(value)}"
         raise ValueError(msg)
 
+
+_BY_VALUE = {role.value: role for role in Role}
 
 _LABELS = {
     Role.SECRETARY: "书记",

@@ -23,14 +23,30 @@ This is the one place where untrusted JSON is checked. A document looks like::
 * **records** (an array): one object per unit with the fields of :class:`~gridorg.Unit`;
   ``id`` and ``tier`` are required, the others optional.
 
-Loading validates in two stages and reports every problem of a stage at once. First the
+The cross-links (:attr:`Organisation.links <gridorg.Organisation.links>`) follow in optional
+members, the same in both layouts and absent when an organisation has none:
+
+* ``categories``: the issue-category catalogue as category records; absent means the built-in
+  catalogue, so it is written only when the catalogue differs from it;
+* ``partners``, ``people`` and ``sites``: records as their ``to_record()`` methods give them,
+  partners told apart by ``kind`` (departments and volunteer teams have fields of their own);
+* ``locations``: where units are, as an object with ``crs`` and equal-length arrays ``id``,
+  ``x`` and ``y`` (for WGS84, ``x`` is the longitude and ``y`` the latitude);
+* ``links``: link records, each with its ``kind`` and that kind's fields; dates are written
+  ``YYYY-MM-DD``.
+
+Loading validates in three stages and reports every problem of a stage at once. First the
 document's shape, with pydantic models in strict mode (``"3"`` is not a count, ``true`` is not
 an integer, unknown fields are errors): problems raise :class:`~gridorg.SchemaError`, or
 :class:`~gridorg.FormatVersionError` when the format or version is not one this release reads.
 Then the organisation's structure (duplicate ids, missing parents, cycles, unknown tiers, tier
-order): problems raise :class:`~gridorg.HierarchyError` or :class:`~gridorg.RecordError`. Every
-problem carries the JSON path of the offending value (``$.units[3].households``,
-``$.units.parent[3]``) in ``problem.path`` and in its message.
+order): problems raise :class:`~gridorg.HierarchyError` or :class:`~gridorg.RecordError`. Last
+the cross-links, checked as :meth:`Organisation.with_links <gridorg.Organisation.with_links>`
+checks them (link ends that do not exist or are of the wrong kind or tier, ids used twice,
+roles not held, unknown categories, coordinates out of range): problems raise
+:class:`~gridorg.LinkError`. Every problem carries the JSON path of the offending value
+(``$.units[3].households``, ``$.units.parent[3]``, ``$.links[3].community``) in
+``problem.path`` and in its message.
 
 The pydantic models below also produce :func:`json_schema`; they are an implementation detail
 of the document format, not a second way to build organisations.
@@ -59,6 +75,19 @@ from gridorg._convert import records_to_raw
 from gridorg._fields import COUNT_FIELDS, FIELDS, MAX_COUNT, copy_json
 from gridorg._problems import ProblemLog
 from gridorg._schema_errors import json_path, show, translate
+from gridorg._schema_links import (
+    ALLOWED,
+    CategoryRecord,
+    LinkItem,
+    PartnerItem,
+    PersonRecord,
+    SiteRecord,
+    UnitLocations,
+    attach,
+    dump_members,
+    location_problems,
+    no_locations,
+)
 from gridorg.errors import (
     ArgumentTypeError,
     FormatVersionError,
@@ -237,7 +266,7 @@ def _default_scheme_spec() -> LevelSchemeSpec:
 
 
 class OrganisationDocument(BaseModel):
-    """A gridorg organisation: its name, level scheme and units."""
+    """A gridorg organisation: its name, level scheme, units and cross-links."""
 
     model_config = ConfigDict(**_STRICT, title="OrganisationDocument")
 
@@ -249,6 +278,28 @@ class OrganisationDocument(BaseModel):
         description="The level scheme; absent means street, community, grid, household.",
     )
     units: _Units = Field(description="The units: an object of columns or an array of records.")
+    categories: list[CategoryRecord] = Field(
+        default_factory=list,
+        description="The issue-category catalogue, codes distinct; absent means the built-in "
+        "catalogue.",
+    )
+    partners: list[PartnerItem] = Field(
+        default_factory=list,
+        description="Departments (职能部门), registered units, social forces and volunteer "
+        "teams, told apart by kind.",
+    )
+    people: list[PersonRecord] = Field(
+        default_factory=list, description="Named people and the roles they hold."
+    )
+    sites: list[SiteRecord] = Field(default_factory=list, description="Service sites (服务阵地).")
+    locations: UnitLocations = Field(
+        default_factory=no_locations, description="Unit locations; absent means none."
+    )
+    links: list[LinkItem] = Field(
+        default_factory=list,
+        description="Typed cross-links between units, partners, people and sites, told apart "
+        "by kind.",
+    )
 
 
 # ---------------------------------------------------------------------- dump
@@ -272,6 +323,7 @@ def dump(org: Organisation, *, layout: Layout = "columns") -> dict[str, Any]:
         "name": org.name,
         "scheme": _scheme_data(org.scheme),
         "units": units,
+        **dump_members(org),
     }
 
 
@@ -354,11 +406,14 @@ def load(data: Mapping[str, Any]) -> Organisation:
     Raises :class:`~gridorg.FormatVersionError` for a wrong or missing format or version,
     :class:`~gridorg.SchemaError` when the document does not have the documented shape and
     types, and :class:`~gridorg.HierarchyError` or :class:`~gridorg.RecordError` when the units
-    do not form a valid organisation. Each problem carries the JSON path of the value at fault.
+    do not form a valid organisation, and :class:`~gridorg.LinkError` when the cross-links do
+    not fit it. Each problem carries the JSON path of the value at fault.
     """
     document = _document(data)
     _check_format(document)
-    problems = _column_problems(document.get("units"))
+    problems = _column_problems(document.get("units")) + location_problems(
+        document.get("locations")
+    )
     try:
         model = OrganisationDocument.model_validate(document)
     except pydantic.ValidationError as err:
@@ -373,7 +428,7 @@ def load(data: Mapping[str, Any]) -> Organisation:
     else:
         log = ProblemLog(_SUBJECT, _NOUN, path=_record_path)
         raw = records_to_raw(units, log)
-    return Organisation(build(raw, scheme, log), scheme, model.name)
+    return attach(Organisation(build(raw, scheme, log), scheme, model.name), model, _SUBJECT)
 
 
 def loads(text: str | bytes) -> Organisation:
@@ -415,8 +470,8 @@ def json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of organisation documents, as a new dict.
 
     It is generated from the same models that :func:`load` validates with. It cannot express
-    the structural rules (unique ids, existing parents, tier order) or that the columns have
-    equal lengths; :func:`load` checks those too.
+    the structural rules (unique ids, existing parents, tier order, link ends that exist) or
+    that the columns and the location arrays have equal lengths; :func:`load` checks those too.
     """
     return copy.deepcopy(_schema())
 
@@ -578,4 +633,5 @@ _ALLOWED: Final[dict[str, tuple[str, ...]]] = {
     "tier": tuple(TierSpec.model_fields),
     "record": FIELDS,
     "columns": tuple(UnitColumns.model_fields),
+    **ALLOWED,
 }
