@@ -3,7 +3,9 @@
 Each preset is a plan — streets, communities, their party forms and how many grids each
 branch holds — fixed so that every published count comes out exactly, plus draws from a fixed
 seed for what the report does not publish (households, household heads, party members,
-gridders). :mod:`gridorg.datasets._provenance` lists which is which.
+gridders). :mod:`gridorg.datasets._crosslinks` then adds the partners, people, service sites,
+locations and links the report describes. :mod:`gridorg.datasets._provenance` lists which
+figure is published and which assumed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gridorg.datasets import _layout as lay
+from gridorg.datasets._crosslinks import songtao_links, yinjiang_links
 from gridorg.datasets._stream import Stream
 from gridorg.hierarchy import Organisation
 
@@ -222,11 +225,18 @@ def yinjiang() -> Organisation:
     branch (党总支) that holds 10 branches, 11 led by a branch (党支部): 21 branches — and 173
     grids, each with its party group (网格党小组), 2–4 gridders (at least 500 in all) and
     household heads (党员中心户/联户长) covering 10–15 households each: the four-level
-    organisation 街道党工委—社区党支部—网格党小组—党员中心户 of the 2025 report. Every
-    published count is exact; everything else is a stated assumption (see
-    ``provenance("yinjiang")``). Deterministic: every call returns the same value.
+    organisation 街道党工委—社区党支部—网格党小组—党员中心户 of the 2025 report.
+
+    Its cross-links (``org.links``): 13 departments on both streets' extended committees
+    (大工委) answering for every built-in issue category; 106 county units registered at
+    communities and 3,060 of their in-service party members sunk into grids; 14 party-mass
+    service centres and 21 further service sites serving communities and grids; 56 social
+    forces and 6 volunteer teams joined to the sites; 35 evaluators and 56 mediators; WGS84
+    locations around the county seat. Every published count is exact, or at least its lower
+    bound; everything else is a stated assumption (see ``provenance("yinjiang")``).
+    Deterministic: every call returns the same value.
     """
-    return _build(YINJIANG)
+    return yinjiang_links(_build(YINJIANG))
 
 
 @functools.cache
@@ -238,8 +248,15 @@ def songtao() -> Organisation:
     in all. The 102 comprehensive grids of the merged network (多网合一) follow the iron
     triangle 党小组(党支部)+网格员+联户长: 73 grids have a party group (网格党小组) and the
     other 29 — one per branch — are led by their branch directly, so they have no party form of
-    their own (attribute ``led_by: "branch"``). Every published count is exact; everything else
-    is a stated assumption (see ``provenance("songtao")``). Deterministic: every call returns
-    the same value.
+    their own (attribute ``led_by: "branch"``).
+
+    Its cross-links (``org.links``): 45 leaders (27 county leaders, 8 organisation-department
+    members, 10 street committee members) with contact points on the 12 communities and 33
+    key grids; 9 street and 36 community part-time committee members; 181 units registered in
+    2024, one service team each, and 3,030 in-service and 172 new-employment party members
+    registered where they live; 12 party-mass service centres serving their communities and
+    grids; 13 departments; WGS84 locations around the county seat. Every published count is
+    exact, or at least its lower bound; everything else is a stated assumption (see
+    ``provenance("songtao")``). Deterministic: every call returns the same value.
     """
-    return _build(SONGTAO)
+    return songtao_links(_build(SONGTAO))

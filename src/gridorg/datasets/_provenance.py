@@ -39,11 +39,12 @@ class ProvenanceRow:
       least N.
     - ``"public record"``: not in the report but in public administrative records.
     - ``"assumption"``: the report is silent; ``note`` gives the reason for the choice.
-    - ``"not modelled"``: published, but about something the organisation tree does not hold
-      (service sites, partners, activities); listed so that the table covers the report.
+    - ``"not modelled"``: published, but about something the preset does not hold (activities
+      such as problems solved or meetings held); listed so that the table covers the report.
 
     ``source`` quotes the report (or says what else the figure rests on); ``note`` says how
-    the preset holds the figure.
+    the preset holds the figure: in its tree, or in its cross-links (``org.links``: partners,
+    people, service sites, unit locations and typed links).
     """
 
     figure: str
@@ -63,7 +64,8 @@ YINJIANG: Final[tuple[ProvenanceRow, ...]] = (
         "published",
         "「50余支社会力量加入14个社区党群服务中心」",
         "14 communities, each with one community party organisation: the units of tier "
-        "community whose parent is a street.",
+        "community whose parent is a street. Each hosts one service site of kind "
+        "party_mass_centre (id ending -S0) that serves it.",
     ),
     _Y(
         "community party general branches (社区党总支)",
@@ -97,11 +99,94 @@ YINJIANG: Final[tuple[ProvenanceRow, ...]] = (
         "The four tiers of the default scheme: street, community, grid, household.",
     ),
     _Y(
+        "convenor and full-time deputy secretary of the extended committee (大工委)",
+        "the street secretary; a former community secretary",
+        "published",
+        "「由街道党工委书记作为“大工委”的总召集人，聘请经验丰富的离任社区书记为专职副书记」",
+        "Each street has two people assigned to it: one with role secretary (id ending "
+        "-P-SEC) and one with role deputy_secretary (-P-DEP, attribute background: former "
+        "community secretary).",
+    ),
+    _Y(
+        "red stations / neighbourhood centres etc. (服务阵地)",
+        "21",
+        "published",
+        "「全面搭建红色驿站、近邻中心等服务阵地21处，不断完善和拓展党群服务中心服务矩阵」",
+        "21 service sites besides the 14 centres: 11 red_station, 8 neighbourhood_centre and "
+        "2 other (便民服务站), 35 sites in all. The sentence counts red stations, "
+        "neighbourhood centres and the like, which extend the centres' service matrix, and "
+        "the report counts the 14 centres separately, so the 21 are read as not including "
+        "them. Each site serves its community (Serving).",
+    ),
+    _Y(
+        "volunteer teams",
+        "6",
+        "published",
+        "「组建了社区评议员队伍、微心愿服务队等6支志愿队伍」",
+        "6 VolunteerTeam partners (YJ-V1 … YJ-V6), the first two named as in the report. Each "
+        "joins the 14 centres (Joining); the evaluators' and the mediators' teams also join "
+        "the 21 other sites, where 「依托近邻中心、红色驿站等场所打造睦邻茶室、居民议事厅」.",
+    ),
+    _Y(
+        "county-level units sunk (驻区单位)",
+        "106",
+        "published",
+        "「推动组织106个县级驻区单位、3000余名在职党员干部…下沉一线」",
+        "106 partners, 58 of kind government_unit and 48 of kind institution (YJ-U001 … "
+        "YJ-U106), each registered at one community (Registration, no date): 7 or 8 per "
+        "community.",
+    ),
+    _Y(
         "gridders (网格员)",
         "500+",
         "published lower bound",
         "「聘用网格员500余名」",
         "2–4 gridders on each grid (field gridders); the preset has 526 in all.",
+    ),
+    _Y(
+        "departments on the extended street working committee (大工委)",
+        "10+",
+        "published lower bound",
+        "「邀请与城市发展建设治理有直接关系的民政、人社、公安、教育等十余个单位主要领导兼任委员」",
+        "13 Department partners, each a member of the committee of both streets "
+        "(CommitteeMembership, position part-time member). Between them they answer for every "
+        "built-in issue category, so responsible_departments finds one for each.",
+    ),
+    _Y(
+        "social forces joined",
+        "50+",
+        "published lower bound",
+        "「广泛吸纳社会企业、社工团体、民间社团等50余支社会力量加入14个社区党群服务中心」",
+        "56 partners, four per centre, each joined to its community's centre (Joining).",
+    ),
+    _Y(
+        "in-service party members sunk",
+        "3000+",
+        "published lower bound",
+        "「3000余名在职党员干部在工作之余下沉一线…组建“网格民情联络员”工作队伍，将党员干部"
+        "精准嵌入社区网格」",
+        "3,060 people with role in_service_member, each sunk into one grid (Sinking, duty "
+        "grid sentiment liaison). A member's id starts with the id of the registered unit it "
+        "comes from (YJ-U001-M07). They stay registered with their work units and are not "
+        "counted in party_members.",
+    ),
+    _Y(
+        "community evaluators (社区评议员)",
+        "30+",
+        "published lower bound",
+        "「在14个社区党群服务中心、21个党支部，吸纳30余名党员、能人等作为社区评议员」",
+        "35 people with role evaluator: one assigned to each of the 14 community party "
+        "organisations (for the centres) and one to each of the 21 branches (Assignment), "
+        "reading the sentence as one evaluator per place it names. Party membership is left "
+        "unknown: the report says 党员、能人.",
+    ),
+    _Y(
+        "mediators (纠纷调解队)",
+        "50+",
+        "published lower bound",
+        "「组织50余名离退休干部、小区党员、居民骨干成立纠纷调解队」",
+        "56 people with role mediator, four assigned to each community (Assignment); party "
+        "membership unknown.",
     ),
     _Y(
         "streets (街道)",
@@ -111,6 +196,14 @@ YINJIANG: Final[tuple[ProvenanceRow, ...]] = (
         "Public records list three subdistricts (峨岭, 龙津, 中兴). The preset takes 峨岭, seat "
         "of the county government, and 龙津, split off from the former 峨岭镇 in 2015, as the "
         "urban streets, each with form working_committee.",
+    ),
+    _Y(
+        "county seat (县城)",
+        "27.99°N 108.41°E",
+        "public record",
+        "geography of the county; the report gives no location",
+        "The centre of the locations: 峨岭街道 stands at the seat, every other location is "
+        "placed around it (see locations).",
     ),
     _Y(
         "communities per street",
@@ -182,49 +275,94 @@ YINJIANG: Final[tuple[ProvenanceRow, ...]] = (
         "About 3 per grid gives the published 500+ over 173 grids.",
     ),
     _Y(
+        "departments and their categories",
+        "民政, 人社, 公安, 教育 and 政法委, 司法, 住建, 城管, 生态环境, 卫健, 市场监管, "
+        "应急, 信访",
+        "assumption",
+        "「民政、人社、公安、教育等十余个单位」 names four",
+        "The four named departments and one more for each responsible function of the "
+        "built-in issue categories: 13, within 十余. Names are the usual ones of county "
+        "bodies (印江县民政局, 铜仁市生态环境局印江分局); every department serves the whole "
+        "preset (no jurisdiction) and sits on both streets' committees, since the report does "
+        "not say which street's committee it describes.",
+    ),
+    _Y(
+        "registered units: kinds, names and communities",
+        "58 government units, 48 institutions; 县直机关单位 001（合成） …",
+        "assumption",
+        _NOT_PUBLISHED,
+        "县级驻区单位 are county government bodies and public institutions; the split and "
+        "the names are not published. Units are dealt in turn over the communities, taken in "
+        "a drawn order, so that every community has 7 or 8.",
+    ),
+    _Y(
+        "in-service party members: number and grids",
+        "3,060; 28 or 29 per registered unit; grid drawn in proportion to households",
+        "assumption",
+        _NOT_PUBLISHED,
+        "3000余 read as a little over 3,000, shared evenly among the 106 units. Each member is "
+        "sunk into a grid drawn with probability proportional to its households, standing for "
+        "where the member lives.",
+    ),
+    _Y(
+        "social forces: kinds and names",
+        "per centre: 社会企业 (enterprise), 社工团体 and 民间社团 (social_organisation), "
+        "物业企业 (property_company)",
+        "assumption",
+        "「社会企业、社工团体、民间社团等」 names the kinds, not the bodies",
+        "Four per centre, 56 in all, within 50余; the property companies stand for the "
+        "物业企业 that the report's on-site joint office brings in. Names are synthetic "
+        "(社工团体 03（合成）).",
+    ),
+    _Y(
+        "the volunteer teams the report does not name",
+        "纠纷调解队, 新时代文明实践志愿服务队, 助老助残志愿服务队, 环境卫生志愿服务队",
+        "assumption",
+        "「社区评议员队伍、微心愿服务队等6支志愿队伍」 names two",
+        "The mediation team, whose 50余 members are retired cadres, party members and "
+        "residents, is read as one of the six; the other three carry usual names of such "
+        "teams. The evaluators' team has 35 members and the mediation team 56 (field "
+        "members); the others' sizes are unknown.",
+    ),
+    _Y(
+        "service sites: kinds and communities",
+        "11 red stations, 8 neighbourhood centres, 2 便民服务站; 1 per community, 2 in the 7 "
+        "with the most grids",
+        "assumption",
+        _NOT_PUBLISHED,
+        "The report names red stations and neighbourhood centres and shows a 便民服务站 (kind "
+        "other); the split is not published. The kinds are dealt in a drawn order.",
+    ),
+    _Y(
+        "grids served by each site",
+        "the nearest site of the grid's community",
+        "assumption",
+        _NOT_PUBLISHED,
+        "Every site serves its community; every grid is also served (Serving) by the site of "
+        "its community nearest to it, towards the 15-minute service circle "
+        "(15分钟便民服务圈).",
+    ),
+    _Y(
+        "locations",
+        "streets 3.3 km apart; communities 0.85–1 km apart; grids within 650 m of their "
+        "community's centre",
+        "assumption",
+        _NOT_PUBLISHED,
+        "WGS84 points drawn from a fixed seed: communities on a spiral around their street's "
+        "centre (峨岭 at the seat, 龙津 2.4 km east and 2.3 km north), grids on a spiral "
+        "around their community's centre moved by up to 50 m, nested branches in the middle "
+        "of their grids. Each party-mass service centre stands within 60 m of its "
+        "community's location, each further site at the grid farthest from the sites placed "
+        "before it, so that every grid lies within 600 m of a site in a straight line. "
+        "Household heads have no location.",
+    ),
+    _Y(
         "three-level grid system (三级网格体系)",
         "社区总网格—小区(街区)网格长—楼栋(街巷)网格员",
         "not modelled",
         "「搭建“社区总网格—小区(街区)网格长—楼栋(街巷)网格员”的三级网格体系」",
         "The preset keeps one grid tier: the community stands for its general grid, grid units "
         "are quarter or block grids, and building or lane gridders are counted on them.",
-    ),
-    _Y(
-        "departments on the extended street working committee (大工委)",
-        "10+",
-        "not modelled",
-        "「邀请…民政、人社、公安、教育等十余个单位主要领导兼任委员」",
-    ),
-    _Y(
-        "red stations / neighbourhood centres etc. (服务阵地)",
-        "21",
-        "not modelled",
-        "「全面搭建红色驿站、近邻中心等服务阵地21处」",
-    ),
-    _Y(
-        "social forces joined",
-        "50+",
-        "not modelled",
-        "「广泛吸纳社会企业、社工团体、民间社团等50余支社会力量」",
-    ),
-    _Y(
-        "volunteer teams",
-        "6",
-        "not modelled",
-        "「组建了社区评议员队伍、微心愿服务队等6支志愿队伍」",
-    ),
-    _Y(
-        "county-level units sunk (驻区单位)",
-        "106",
-        "not modelled",
-        "「推动组织106个县级驻区单位」",
-    ),
-    _Y(
-        "in-service party members sunk",
-        "3000+",
-        "not modelled",
-        "「3000余名在职党员干部在工作之余下沉一线」",
-        "They stay registered with their work units and are not counted in party_members.",
     ),
     _Y(
         "suggestions collected (sunk members)",
@@ -243,18 +381,6 @@ YINJIANG: Final[tuple[ProvenanceRow, ...]] = (
         "300+",
         "not modelled",
         "「面对面直接解决群众反映问题300余个」",
-    ),
-    _Y(
-        "community evaluators (社区评议员)",
-        "30+",
-        "not modelled",
-        "「吸纳30余名党员、能人等作为社区评议员」",
-    ),
-    _Y(
-        "mediators (纠纷调解队)",
-        "50+",
-        "not modelled",
-        "「组织50余名离退休干部、小区党员、居民骨干成立纠纷调解队」",
     ),
     _Y(
         "disputes and problems solved by deliberation",
@@ -291,7 +417,8 @@ SONGTAO: Final[tuple[ProvenanceRow, ...]] = (
         "published",
         "「优化12个社区党群服务中心功能」",
         "12 communities, each with one community party organisation: the units of tier "
-        "community whose parent is a street.",
+        "community whose parent is a street. Each hosts one service site of kind "
+        "party_mass_centre (id ending -S0) that serves the community and all its grids.",
     ),
     _Y(
         "community party committees (社区党委)",
@@ -335,7 +462,91 @@ SONGTAO: Final[tuple[ProvenanceRow, ...]] = (
         "published",
         "「进一步夯实“党小组(党支部)+网格员+联户长”铁三角」",
         "Every grid has a party group or is led by its branch, at least one gridder, and "
-        "household heads.",
+        "household heads: org.iron_triangle(grid).complete holds for all 102.",
+    ),
+    _Y(
+        "county leaders as contact points",
+        "27",
+        "published",
+        "「优化调整27名县级党员领导干部、8名县委组织部班子成员、10名蓼皋街道党工委班子成员城市"
+        "基层党建联系点，全覆盖联系城市社区和重点网格」",
+        "27 people with role county_leader (ST-P-CL01 … CL27), each with one contact point "
+        "(ContactPoint): the first 12 on the 12 communities, the other 15 on key grids.",
+    ),
+    _Y(
+        "organisation-department members as contact points",
+        "8",
+        "published",
+        "「8名县委组织部班子成员」",
+        "8 people with role organisation_department_member (ST-P-OD01 … OD08), each with a "
+        "key grid as contact point.",
+    ),
+    _Y(
+        "street committee members as contact points",
+        "10",
+        "published",
+        "「10名蓼皋街道党工委班子成员城市基层党建联系点」",
+        "10 people with role street_committee_member (ST-P-SC01 … SC10), each with a key "
+        "grid as contact point and assigned to 蓼皋街道 with that role.",
+    ),
+    _Y(
+        "street part-time committee members",
+        "9",
+        "published",
+        "「充分发挥9名街道党工委兼职委员、36名社区党组织兼职委员作用」",
+        "9 people with role part_time_member (ST-P-SP01 … SP09), members of the committee "
+        "of 蓼皋街道 (CommitteeMembership). The report counts them in 名, a count of people, "
+        "so they are people, not departments.",
+    ),
+    _Y(
+        "community part-time members",
+        "36",
+        "published",
+        "「36名社区党组织兼职委员」",
+        "36 people with role part_time_member (ST-P-CP01 … CP36), three on the committee of "
+        "each community (CommitteeMembership).",
+    ),
+    _Y(
+        "service teams",
+        "181",
+        "published",
+        "「组建服务团队181支」",
+        "181 distinct service teams (服务团队 001 … 181), one on the registration of each "
+        "registered unit.",
+    ),
+    _Y(
+        "units registered (双报到)",
+        "180+",
+        "published lower bound",
+        "「2024年，组织180余个机关企事业单位党组织、新兴领域党组织，3000余名在职党员、170余名"
+        "新就业群体党员到社区报到，组建服务团队181支」",
+        "181 partners (ST-U001 … ST-U181), each registered at one community in 2024 "
+        "(Registration with a date and a service team).",
+    ),
+    _Y(
+        "in-service members registered",
+        "3000+",
+        "published lower bound",
+        "「3000余名在职党员」",
+        "3,030 people with role in_service_member, each registered at one community in 2024 "
+        "(Registration with a date). A member's id starts with its unit's id (ST-U001-M07). "
+        "They stay registered with their work units and are not counted in party_members.",
+    ),
+    _Y(
+        "new-employment members registered",
+        "170+",
+        "published lower bound",
+        "「170余名新就业群体党员到社区报到」",
+        "172 people with role new_employment_member, registered like the in-service members; "
+        "their ids start with the id of a new-sector unit.",
+    ),
+    _Y(
+        "county seat (县城)",
+        "28.16°N 109.20°E",
+        "public record",
+        "geography of the county; the report gives no location",
+        "The centre of the locations: 蓼皋街道 stands at the seat, every other location is "
+        "placed around it (see locations).",
     ),
     _Y(
         "streets",
@@ -421,28 +632,76 @@ SONGTAO: Final[tuple[ProvenanceRow, ...]] = (
         "The iron triangle puts a gridder on every grid; the total is not published.",
     ),
     _Y(
+        "key grids and who contacts what",
+        "12 county leaders on the 12 communities; 33 leaders on the 33 grids with the most "
+        "households",
+        "assumption",
+        "「全覆盖联系城市社区和重点网格」 names no grid",
+        "One contact point per leader, as the report counts leaders. Every community is "
+        "covered; the key grids are taken to be the largest by households (ties: the earlier "
+        "grid).",
+    ),
+    _Y(
+        "registered units: kinds and names",
+        "90 government units, 60 institutions, 11 state-owned enterprises; 12 enterprises and "
+        "8 social organisations of new sectors",
+        "assumption",
+        "「机关企事业单位党组织、新兴领域党组织」 names the kinds",
+        "180余 units and 181 teams are read as one team per unit: 181 units. New-sector "
+        "units carry the attribute new_sector: true. Names are synthetic (机关单位 001（合成）); "
+        "units are dealt in turn over the communities, taken in a drawn order (15 or 16 "
+        "each).",
+    ),
+    _Y(
+        "registration dates",
+        "units: a day in January–June 2024; members: 0–120 days after their unit",
+        "assumption",
+        "「2024年…到社区报到」 gives the year",
+        "Drawn from a fixed seed; every date falls in 2024.",
+    ),
+    _Y(
+        "members per unit and where they register",
+        "in-service: 18 or 19 per traditional unit; new-employment: 8 or 9 per new-sector "
+        "unit; community drawn in proportion to households",
+        "assumption",
+        _NOT_PUBLISHED,
+        "3000余 and 170余 read as a little over; in-service members come from the government "
+        "units, institutions and state-owned enterprises, new-employment members from the "
+        "new-sector units. Under 双报到 a member reports to the community where they live, "
+        "drawn with probability proportional to its households; they carry no service team.",
+    ),
+    _Y(
+        "departments",
+        "13, as for Yinjiang (松桃县民政局 …), not on the committees",
+        "assumption",
+        "「持续深化“街道吹哨、部门报到”」; 「联合工青妇、教育局等部门」",
+        "Departments answer when the street blows the whistle; the report names none on a "
+        "committee. The same 13 functions as for Yinjiang, so that every built-in issue "
+        "category has a responsible department; no committee memberships.",
+    ),
+    _Y(
+        "service sites",
+        "the 12 centres only; each serves its community and all its grids",
+        "assumption",
+        _NOT_PUBLISHED,
+        "The report counts no other site for Songtao.",
+    ),
+    _Y(
+        "locations",
+        "communities 0.9–1.1 km apart; grids within 700 m of their community's centre",
+        "assumption",
+        _NOT_PUBLISHED,
+        "WGS84 points drawn from a fixed seed: communities on a spiral around the seat, grids "
+        "on a spiral around their community's centre moved by up to 50 m, nested branches in "
+        "the middle of their grids. Each party-mass service centre stands within 60 m of its "
+        "community's location, and every grid lies within 700 m of its centre in a straight "
+        "line. Household heads have no location.",
+    ),
+    _Y(
         "thematic working groups of the coordination mechanism",
         "6",
         "not modelled",
         "「下设…易地搬迁安置地基层治理6个工作组」",
-    ),
-    _Y(
-        "county leaders as contact points",
-        "27",
-        "not modelled",
-        "「优化调整27名县级党员领导干部」",
-    ),
-    _Y(
-        "organisation-department members as contact points",
-        "8",
-        "not modelled",
-        "「8名县委组织部班子成员」",
-    ),
-    _Y(
-        "street committee members as contact points",
-        "10",
-        "not modelled",
-        "「10名蓼皋街道党工委班子成员城市基层党建联系点」",
     ),
     _Y(
         "problems solved via contact points",
@@ -451,44 +710,12 @@ SONGTAO: Final[tuple[ProvenanceRow, ...]] = (
         "「帮助协调解决问题80余个」",
     ),
     _Y(
-        "street part-time committee members",
-        "9",
-        "not modelled",
-        "「9名街道党工委兼职委员」",
-    ),
-    _Y(
-        "community part-time members",
-        "36",
-        "not modelled",
-        "「36名社区党组织兼职委员」",
-    ),
-    _Y(
         "problems solved by the whistle (街道吹哨、部门报到), 2024",
         "40",
         "not modelled",
         "「2024年街道吹哨部门报到解决问题40个」",
     ),
     _Y("smart communities", "2", "not modelled", "「推进2个智慧社区建设」"),
-    _Y(
-        "units registered (双报到)",
-        "180+",
-        "not modelled",
-        "「组织180余个机关企事业单位党组织、新兴领域党组织」",
-    ),
-    _Y(
-        "in-service members registered",
-        "3000+",
-        "not modelled",
-        "「3000余名在职党员」",
-        "Registered with their work units; not counted in party_members.",
-    ),
-    _Y(
-        "new-employment members registered",
-        "170+",
-        "not modelled",
-        "「170余名新就业群体党员到社区报到」",
-    ),
-    _Y("service teams", "181", "not modelled", "「组建服务团队181支」"),
     _Y(
         "volunteer person-times",
         "25,000+",
