@@ -47,15 +47,19 @@ from gridorg.tiers import DEFAULT_SCHEME, LevelScheme, PartyForm, Tier
 from gridorg.units import Unit
 
 if TYPE_CHECKING:
+    from gridorg import access as access
     from gridorg import audit as audit
     from gridorg import datasets as datasets
     from gridorg import display as display
     from gridorg import schema as schema
     from gridorg import strategies as strategies
+    from gridorg.access import service_access as service_access
 
 __version__ = "0.1.0"
 
-_SUBMODULES = frozenset({"audit", "datasets", "display", "schema", "strategies"})
+_SUBMODULES = frozenset({"access", "audit", "datasets", "display", "schema", "strategies"})
+#: Public functions whose modules load on first use (they import scipy).
+_LAZY = {"service_access": "access"}
 
 
 def __getattr__(name: str) -> object:
@@ -65,6 +69,11 @@ def __getattr__(name: str) -> object:
         import importlib
 
         return importlib.import_module(f"gridorg.{name}")
+    if name in _LAZY:
+        import importlib
+
+        value: object = getattr(importlib.import_module(f"gridorg.{_LAZY[name]}"), name)
+        return value
     msg = f"module 'gridorg' has no attribute {name!r}"
     raise AttributeError(msg)
 
@@ -121,4 +130,5 @@ __all__ = [
     "load",
     "load_file",
     "loads",
+    "service_access",
 ]
