@@ -625,3 +625,14 @@ def test_display_counts_links(org: Organisation) -> None:
     assert "3 contact points" in mimebundle(org)["text/html"]
     assert links_text(_base()) == ""
     assert "cross-links" not in summary_text(_base())
+
+
+def test_record_reprs_show_what_differs_from_the_defaults() -> None:
+    assert repr(PARTNERS[1]) == (
+        "Department('D-justice', '司法局', categories={'legal_services', 'neighbour_disputes'}, "
+        "jurisdiction='S2')"
+    )
+    assert repr(Partner("E1", kind="enterprise")) == "Partner('E1', kind='enterprise')"
+    namespace = vars(gridorg)
+    for record in (*PARTNERS, *PEOPLE, *SITES):
+        assert eval(repr(record), namespace) == record

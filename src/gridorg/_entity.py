@@ -7,7 +7,7 @@ a bad field raises :class:`~gridorg.RecordError` naming the record and the field
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -103,3 +103,38 @@ def finite(value: object) -> bool:
         and not isinstance(value, bool)
         and math.isfinite(float(value))
     )
+
+
+def short_repr(inst: object) -> str:
+    """``Cls('id', 'name', field=value, ...)`` listing only the fields that differ from their
+    defaults, enums by value and sets sorted: what a person would type to make the record."""
+    import enum
+
+    def show(value: object) -> str:
+        if isinstance(value, enum.Enum):
+            return repr(value.value)
+        if isinstance(value, frozenset):
+            items = sorted(show(item) for item in value)
+            return "{" + ", ".join(items) + "}"
+        if isinstance(value, Mapping):
+            return repr(dict(value))
+        return repr(value)
+
+    cls = type(inst)
+    parts: list[str] = []
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
+        if not field.init:
+            continue
+        value = getattr(inst, field.name)
+        default: Any = field.default
+        factory = getattr(default, "factory", None)
+        if callable(factory):  # an attrs Factory
+            default = factory()
+        if field.name == "id":
+            parts.append(show(value))
+        elif field.name == "name" and not field.kw_only:
+            if value:
+                parts.append(show(value))
+        elif default is attrs.NOTHING or value != default:
+            parts.append(f"{field.name}={show(value)}")
+    return f"{cls.__name__}({', '.join(parts)})"

@@ -32,6 +32,7 @@ from gridorg._entity import (
     check_text,
     codes,
     fail,
+    short_repr,
 )
 from gridorg._fields import copy_json, describe
 from gridorg.locations import Location
@@ -92,7 +93,7 @@ def _location(value: object) -> Location | None:
     return None if value is None else Location.from_record(value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Partner:
     """A body outside the party organisation that links to it.
 
@@ -130,6 +131,9 @@ class Partner:
                 msg = f"kind {self.kind.value!r} has a class of its own: use {cls}(...)"
                 raise fail(self.noun, self, "kind", msg)
 
+    def __repr__(self) -> str:
+        return short_repr(self)
+
     @property
     def label(self) -> str:
         """The name when there is one, otherwise the id."""
@@ -149,7 +153,7 @@ class Partner:
         return {}
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Department(Partner):
     """A government department (职能部门) that answers for some issue categories.
 
@@ -181,7 +185,7 @@ class Department(Partner):
         return record
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class VolunteerTeam(Partner):
     """A volunteer team (志愿队伍); ``members`` is its size when known."""
 

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from gridorg._entity import attributes, check_id, check_text, fail
+from gridorg._entity import attributes, check_id, check_text, fail, short_repr
 from gridorg._fields import copy_json, describe
 
 __all__ = ["Person", "Role", "person_from_record"]
@@ -103,7 +103,7 @@ def _check_party_member(inst: Person, attribute: attrs.Attribute[Any], value: ob
         raise fail(Person, inst, "party_member", msg)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Person:
     """A named person and the roles they hold.
 
@@ -128,6 +128,9 @@ class Person:
     attributes: Mapping[str, Any] = attrs.field(
         factory=dict, kw_only=True, converter=attributes, hash=False
     )
+
+    def __repr__(self) -> str:
+        return short_repr(self)
 
     @property
     def label(self) -> str:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from gridorg._entity import attributes, check_id, check_optional_id, check_text, fail
+from gridorg._entity import attributes, check_id, check_optional_id, check_text, fail, short_repr
 from gridorg._fields import copy_json, describe
 from gridorg.locations import Location
 
@@ -63,7 +63,7 @@ def _location(value: object) -> Location | None:
     return None if value is None else Location.from_record(value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ServiceSite:
     """A service site (服务阵地).
 
@@ -85,6 +85,9 @@ class ServiceSite:
     attributes: Mapping[str, Any] = attrs.field(
         factory=dict, kw_only=True, converter=attributes, hash=False
     )
+
+    def __repr__(self) -> str:
+        return short_repr(self)
 
     @property
     def label(self) -> str:
