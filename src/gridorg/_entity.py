@@ -6,6 +6,7 @@ a bad field raises :class:`~gridorg.RecordError` naming the record and the field
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -138,3 +139,8 @@ def short_repr(inst: object) -> str:
         elif default is attrs.NOTHING or value != default:
             parts.append(f"{field.name}={show(value)}")
     return f"{cls.__name__}({', '.join(parts)})"
+
+
+def json_key(value: Any) -> str:
+    """Attributes as canonical JSON, so ``1``, ``1.0`` and ``True`` differ as in a document."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)

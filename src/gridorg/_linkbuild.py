@@ -740,3 +740,23 @@ def reindex(old: CrossLinks, new: CrossLinks) -> CrossLinks:
         src = np.where(t.src_type == end, mapping[np.where(t.src_type == end, src, -1)], src)
         dst = np.where(t.dst_type == end, mapping[np.where(t.dst_type == end, dst, -1)], dst)
     return attrs.evolve(new, table=t.with_ends(src=src, dst=dst))
+
+
+def check_tier_change(org: Organisation, k: int, tier: str) -> None:
+    """Raise a :class:`LinkError` if moving the unit at ``k`` to ``tier`` breaks a link's tier
+    rule (a sinking must end at a grid, a registration at a community, ...)."""
+    links = org.links
+    t = links._table
+    rows = np.flatnonzero((t.dst_type == UNIT) & (t.dst == k))
+    problems = []
+    for r in rows.tolist():
+        cls = LINK_CLASSES[KINDS[int(t.kind[r])]]
+        allowed = [name for name in cls.target_tiers if name in org.scheme.names]
+        if allowed and tier not in allowed:
+            link = links[r]
+            what = _describe(cls, link.source, link.target)
+            needs = " or ".join(allowed)
+            text = f"unit {link.target!r} cannot become tier {tier}: {what} needs {needs}"
+            problems.append(Problem("wrong_tier", text, unit=link.target, index=r, field="tier"))
+    if problems:
+        raise LinkError(problems, subject="organisation update")

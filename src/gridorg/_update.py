@@ -84,6 +84,19 @@ def add_units(org: Organisation, records: Iterable[Mapping[str, Any] | Unit]) ->
         return org
     log = ProblemLog("added units", "added record")
     new = records_to_raw(rows, log, scheme=org.scheme)
+    refs = org.links.entity_refs()
+    if refs:
+        for i, uid in enumerate(new.ids):
+            if isinstance(uid, str) and uid in refs:
+                owner = org.links.entity(uid).noun
+                log.add(
+                    "duplicate_id",
+                    f"id {uid!r} is already used by a {owner}",
+                    index=i,
+                    uid=uid,
+                    field="id",
+                )
+        log.raise_if_any()
     p = org._parts
     count = len(org)
     ids = p.ids.tolist()
@@ -304,6 +317,12 @@ def evolve(org: Organisation, uid: str, changes: Mapping[str, Any]) -> Organisat
     if unit.id != old.id and unit.id in org:
         text = f"cannot rename to {unit.id!r}: that id exists"
         raise _fail(uid, text, code="duplicate_id", field="id")
+    if unit.id != old.id and org.links.entity_ref(unit.id) is not None:
+        owner = org.links.entity(unit.id).noun
+        text = f"cannot rename to {unit.id!r}: a {owner} has that id"
+        raise _fail(uid, text, code="duplicate_id", field="id")
+    if unit.tier != old.tier and len(org.links):
+        _linkbuild.check_tier_change(org, k, unit.tier)
     tier = p.tier.copy()
     form = p.form.copy()
     tier[k] = tier_code

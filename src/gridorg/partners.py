@@ -32,6 +32,7 @@ from gridorg._entity import (
     check_text,
     codes,
     fail,
+    json_key,
     short_repr,
 )
 from gridorg._fields import copy_json, describe
@@ -116,7 +117,7 @@ class Partner:
     kind: PartnerKind = attrs.field(kw_only=True, converter=_kind)
     location: Location | None = attrs.field(default=None, kw_only=True, converter=_location)
     attributes: Mapping[str, Any] = attrs.field(
-        factory=dict, kw_only=True, converter=attributes, hash=False
+        factory=dict, kw_only=True, converter=attributes, eq=json_key, hash=False
     )
 
     def __attrs_post_init__(self) -> None:

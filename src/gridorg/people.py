@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from gridorg._entity import attributes, check_id, check_text, fail, short_repr
+from gridorg._entity import attributes, check_id, check_text, fail, json_key, short_repr
 from gridorg._fields import copy_json, describe
 
 __all__ = ["Person", "Role", "person_from_record"]
@@ -126,7 +126,7 @@ class Person:
         default=None, kw_only=True, validator=_check_party_member
     )
     attributes: Mapping[str, Any] = attrs.field(
-        factory=dict, kw_only=True, converter=attributes, hash=False
+        factory=dict, kw_only=True, converter=attributes, eq=json_key, hash=False
     )
 
     def __repr__(self) -> str:

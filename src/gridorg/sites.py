@@ -14,7 +14,15 @@ from typing import Any, ClassVar
 
 import attrs
 
-from gridorg._entity import attributes, check_id, check_optional_id, check_text, fail, short_repr
+from gridorg._entity import (
+    attributes,
+    check_id,
+    check_optional_id,
+    check_text,
+    fail,
+    json_key,
+    short_repr,
+)
 from gridorg._fields import copy_json, describe
 from gridorg.locations import Location
 
@@ -83,7 +91,7 @@ class ServiceSite:
     host: str | None = attrs.field(default=None, kw_only=True, validator=check_optional_id)
     location: Location | None = attrs.field(default=None, kw_only=True, converter=_location)
     attributes: Mapping[str, Any] = attrs.field(
-        factory=dict, kw_only=True, converter=attributes, hash=False
+        factory=dict, kw_only=True, converter=attributes, eq=json_key, hash=False
     )
 
     def __repr__(self) -> str:
