@@ -423,6 +423,18 @@ MALFORMED: list[tuple[str, dict[str, Any], str, str]] = [
         "unknown_field",
         "unknown fields 'age'",
     ),
+    (
+        "unhashable link kind",
+        {"links": [{"kind": ["serving"]}]},
+        "invalid_field",
+        "kind must be one of",
+    ),
+    (
+        "record that is not a mapping",
+        {"people": ["P1"]},
+        "invalid_field",
+        "a person record must be a mapping",
+    ),
     ("partner without kind", {"partners": [{"id": "E"}]}, "missing_field", "kind is required"),
     (
         "bad registration date",

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from gridorg._fields import attributes_problem, copy_json, describe, id_problem
 from gridorg.errors import Problem, RecordError
+
+T = TypeVar("T")
 
 
 def fail(
@@ -144,3 +146,36 @@ def short_repr(inst: object) -> str:
 def json_key(value: Any) -> str:
     """Attributes as canonical JSON, so ``1``, ``1.0`` and ``True`` differ as in a document."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def from_mapping(
+    cls: type[T], record: object, *, noun: str | type, ignore: frozenset[str] = frozenset()
+) -> T:
+    """``cls(**record)`` for a mapping with ``cls``'s fields, after checking that it is a
+    mapping, names no unknown field and gives every required one. Keys in ``ignore`` (a
+    discriminating ``kind``) are accepted and left out."""
+    if not isinstance(record, Mapping):
+        name = noun if isinstance(noun, str) else str(getattr(noun, "noun", noun.__name__))
+        msg = f"a {name} record must be a mapping, got {describe(record)}"
+        raise fail(noun, None, name, msg)
+    uid = record.get("id")
+    where = Named(uid) if isinstance(uid, str) else None
+    fields = [a for a in attrs.fields(cls) if a.init]  # type: ignore[arg-type]
+    names = {a.alias for a in fields}
+    unknown = sorted(k if isinstance(k, str) else repr(k) for k in set(record) - names - ignore)
+    if unknown:
+        listed = ", ".join(map(repr, unknown))
+        msg = f"unknown fields {listed}; fields are {', '.join(sorted(names))}"
+        raise fail(noun, where, unknown[0], msg, code="unknown_field")
+    missing = [a.alias for a in fields if a.default is attrs.NOTHING and a.alias not in record]
+    if missing:
+        msg = f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} required"
+        raise fail(noun, where, missing[0], msg, code="missing_field")
+    return cls(**{key: value for key, value in record.items() if key not in ignore})
+
+
+@attrs.frozen
+class Named:
+    """Something with an id, for messages about records that could not be built."""
+
+    id: str

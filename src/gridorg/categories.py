@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from gridorg._entity import check_id, check_text, fail
+from gridorg._entity import check_id, check_text, from_mapping
 from gridorg._fields import describe
 from gridorg.errors import Problem, RecordError, UnknownCategoryError
 
@@ -51,18 +51,7 @@ class Category:
         """A category from a mapping with the fields of this class."""
         if isinstance(record, Category):
             return record
-        if not isinstance(record, Mapping):
-            msg = f"a category record must be a mapping, got {describe(record)}"
-            raise fail(Category, None, "category", msg)
-        fields = {a.name for a in attrs.fields(cls)}
-        unknown = sorted(set(record) - fields)
-        if unknown:
-            listed = ", ".join(map(repr, unknown))
-            msg = f"unknown fields {listed}; fields are {', '.join(sorted(fields))}"
-            raise fail(Category, None, unknown[0], msg, code="unknown_field")
-        if "code" not in record:
-            raise fail(Category, None, "code", "code is required", code="missing_field")
-        return cls(**record)
+        return from_mapping(cls, record, noun=Category)
 
 
 def _tuple(items: Iterable[Category]) -> tuple[Category, ...]:

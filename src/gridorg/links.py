@@ -29,7 +29,7 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from gridorg._entity import check_id, check_text, fail
+from gridorg._entity import check_id, check_text, fail, from_mapping
 from gridorg._fields import describe
 from gridorg.people import Role
 
@@ -320,23 +320,11 @@ def link_from_record(record: Mapping[str, Any] | Link) -> Link:
         msg = f"a link record must be a mapping, got {describe(record)}"
         raise fail(_Link, None, "link", msg)
     kind = record.get("kind")
-    if kind not in LINK_CLASSES:
+    if not isinstance(kind, str) or kind not in LINK_CLASSES:
         known = ", ".join(k.value for k in LinkKind)
         msg = f"kind must be one of {known}, got {describe(kind)}"
         code = "missing_field" if kind is None else "invalid_field"
         raise fail(_Link, None, "kind", msg, code=code)
     cls = LINK_CLASSES[LinkKind(kind)]
-    fields = {a.name for a in attrs.fields(cls)}
-    unknown = sorted(set(record) - fields - {"kind"})
-    missing = [
-        a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING and a.name not in record
-    ]
-    if unknown:
-        listed = ", ".join(map(repr, unknown))
-        msg = f"unknown fields {listed}; fields are {', '.join(sorted(fields))}"
-        raise fail(cls.noun, None, unknown[0], msg, code="unknown_field")
-    if missing:
-        msg = f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} required"
-        raise fail(cls.noun, None, missing[0], msg, code="missing_field")
-    values = {key: value for key, value in record.items() if key != "kind"}
-    return cls(**values)
+    link: Link = from_mapping(cls, record, noun=cls, ignore=frozenset({"kind"}))
+    return link

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import attrs
 
 from gridorg._entity import (
+    Named,
     attributes,
     check_codes,
     check_id,
@@ -32,6 +33,7 @@ from gridorg._entity import (
     check_text,
     codes,
     fail,
+    from_mapping,
     json_key,
     short_repr,
 )
@@ -214,7 +216,7 @@ def partner_from_record(record: Mapping[str, Any] | Partner) -> Partner:
         msg = f"a partner record must be a mapping, got {describe(record)}"
         raise fail(Partner, None, "partner", msg)
     uid = record.get("id")
-    where = None if not isinstance(uid, str) else _Named(uid)
+    where = None if not isinstance(uid, str) else Named(uid)
     if "kind" not in record:
         raise fail(Partner, where, "kind", "kind is required", code="missing_field")
     try:
@@ -222,23 +224,5 @@ def partner_from_record(record: Mapping[str, Any] | Partner) -> Partner:
     except ValueError as err:
         raise fail(Partner, where, "kind", str(err)) from None
     cls = _CLASSES.get(kind, Partner)
-    fields = {a.alias for a in attrs.fields(cls) if a.init} | {"kind"}
-    unknown = sorted(set(record) - fields)
-    if unknown:
-        allowed = ", ".join(sorted(fields))
-        listed = ", ".join(map(repr, unknown))
-        msg = f"unknown fields {listed} for a {kind.value}; fields are {allowed}"
-        raise fail(cls.noun, where, unknown[0], msg, code="unknown_field")
-    if "id" not in record:
-        raise fail(cls.noun, None, "id", "id is required", code="missing_field")
-    values = dict(record)
-    if cls is not Partner:
-        del values["kind"]
-    return cls(**values)
-
-
-@attrs.frozen
-class _Named:
-    """Something with an id, for messages about records that could not be built."""
-
-    id: str
+    ignore = frozenset() if cls is Partner else frozenset({"kind"})
+    return from_mapping(cls, record, noun=cls, ignore=ignore)

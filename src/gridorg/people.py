@@ -13,7 +13,15 @@ from typing import Any, ClassVar
 
 import attrs
 
-from gridorg._entity import attributes, check_id, check_text, fail, json_key, short_repr
+from gridorg._entity import (
+    attributes,
+    check_id,
+    check_text,
+    fail,
+    from_mapping,
+    json_key,
+    short_repr,
+)
 from gridorg._fields import copy_json, describe
 
 __all__ = ["Person", "Role", "person_from_record"]
@@ -155,15 +163,4 @@ def person_from_record(record: Mapping[str, Any] | Person) -> Person:
     """The person a record (a mapping with the fields of :class:`Person`) describes."""
     if isinstance(record, Person):
         return record
-    if not isinstance(record, Mapping):
-        msg = f"a person record must be a mapping, got {describe(record)}"
-        raise fail(Person, None, "person", msg)
-    fields = {a.name for a in attrs.fields(Person)}
-    unknown = sorted(set(record) - fields)
-    if unknown:
-        allowed = ", ".join(sorted(fields))
-        msg = f"unknown fields {', '.join(map(repr, unknown))}; fields are {allowed}"
-        raise fail(Person, None, unknown[0], msg, code="unknown_field")
-    if "id" not in record:
-        raise fail(Person, None, "id", "id is required", code="missing_field")
-    return Person(**record)
+    return from_mapping(Person, record, noun=Person)

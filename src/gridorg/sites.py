@@ -20,6 +20,7 @@ from gridorg._entity import (
     check_optional_id,
     check_text,
     fail,
+    from_mapping,
     json_key,
     short_repr,
 )
@@ -118,15 +119,4 @@ def site_from_record(record: Mapping[str, Any] | ServiceSite) -> ServiceSite:
     """The site a record (a mapping with the fields of :class:`ServiceSite`) describes."""
     if isinstance(record, ServiceSite):
         return record
-    if not isinstance(record, Mapping):
-        msg = f"a site record must be a mapping, got {describe(record)}"
-        raise fail(ServiceSite, None, "site", msg)
-    fields = {a.name for a in attrs.fields(ServiceSite)}
-    unknown = sorted(set(record) - fields)
-    if unknown:
-        allowed = ", ".join(sorted(fields))
-        msg = f"unknown fields {', '.join(map(repr, unknown))}; fields are {allowed}"
-        raise fail(ServiceSite, None, unknown[0], msg, code="unknown_field")
-    if "id" not in record:
-        raise fail(ServiceSite, None, "id", "id is required", code="missing_field")
-    return ServiceSite(**record)
+    return from_mapping(ServiceSite, record, noun=ServiceSite)
