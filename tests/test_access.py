@@ -179,6 +179,8 @@ def test_road_graph_agrees_with_networkx_shortest_paths() -> None:
         ({"tier": "county"}, gridorg.UnknownTierError),
         ({"threshold": 0}, gridorg.InvalidArgumentError),
         ({"threshold": float("nan")}, gridorg.InvalidArgumentError),
+        ({"kinds": ("castle",)}, gridorg.InvalidArgumentError),
+        ({"kinds": "red_station"}, gridorg.ArgumentTypeError),
     ],
 )
 def test_bad_arguments(kwargs: dict[str, object], error: type[Exception]) -> None:

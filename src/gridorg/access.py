@@ -202,7 +202,7 @@ def service_access(
         raise UnknownTierError(msg)
     _positive(None, attrs.fields(StraightLine).speed, threshold)
     links = org.links
-    wanted = None if kinds is None else {SiteKind(k) for k in kinds}
+    wanted = None if kinds is None else _site_kinds(kinds)
     site_rows = [
         i for i, s in enumerate(links.sites.values()) if wanted is None or s.kind in wanted
     ]
@@ -228,6 +228,16 @@ def service_access(
         households=org.totals("households")[positions],
         threshold=float(threshold),
     )
+
+
+def _site_kinds(kinds: object) -> set[SiteKind]:
+    if isinstance(kinds, str) or not isinstance(kinds, tuple | list | set | frozenset):
+        msg = f"kinds must be a collection of site kinds, got {type(kinds).__name__}"
+        raise ArgumentTypeError(msg)
+    try:
+        return {SiteKind.parse(kind) for kind in kinds}
+    except ValueError as err:
+        raise InvalidArgumentError(str(err)) from None
 
 
 def _on_roads(

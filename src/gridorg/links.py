@@ -23,13 +23,13 @@ at the right tier, an assignment's role is one the person holds, and no link is 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
 import attrs
 
 from gridorg._entity import check_id, check_text, fail, from_mapping
+from gridorg._enums import Labelled, labelled
 from gridorg._fields import describe
 from gridorg.people import Role
 
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 
-class LinkKind(enum.StrEnum):
+class LinkKind(Labelled):
     """The type of a cross-link."""
 
     COMMITTEE_MEMBERSHIP = "committee_membership"
@@ -73,6 +73,7 @@ _LABELS = {
     LinkKind.SERVING: "服务阵地",
     LinkKind.ASSIGNMENT: "任职",
 }
+labelled(LinkKind, "link kind", _LABELS)
 
 #: What each end of a link may be: ``"unit"``, ``"department"`` (a Department partner),
 #: ``"partner"`` (any partner), ``"social_force"`` (a partner that is not a department),

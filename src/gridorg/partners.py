@@ -17,7 +17,6 @@ own; every other kind is a plain :class:`Partner` with its ``kind``.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -37,13 +36,14 @@ from gridorg._entity import (
     json_key,
     short_repr,
 )
+from gridorg._enums import Labelled, labelled
 from gridorg._fields import copy_json, describe
 from gridorg.locations import Location
 
 __all__ = ["Department", "Partner", "PartnerKind", "VolunteerTeam", "partner_from_record"]
 
 
-class PartnerKind(enum.StrEnum):
+class PartnerKind(Labelled):
     """What kind of body a partner is."""
 
     DEPARTMENT = "department"
@@ -53,25 +53,6 @@ class PartnerKind(enum.StrEnum):
     SOCIAL_ORGANISATION = "social_organisation"
     PROPERTY_COMPANY = "property_company"
     VOLUNTEER_TEAM = "volunteer_team"
-
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return _LABELS[self]
-
-    @classmethod
-    def parse(cls, value: object) -> PartnerKind:
-        """The kind named by ``value`` (a member or its string value)."""
-        if isinstance(value, PartnerKind):
-            return value
-        if isinstance(value, str):
-            try:
-                return cls(value)
-            except ValueError:
-                pass
-        known = ", ".join(kind.value for kind in cls)
-        msg = f"kind must be one of {known}, got {describe(value)}"
-        raise ValueError(msg)
 
 
 _LABELS = {
@@ -83,6 +64,7 @@ _LABELS = {
     PartnerKind.PROPERTY_COMPANY: "物业公司",
     PartnerKind.VOLUNTEER_TEAM: "志愿队伍",
 }
+labelled(PartnerKind, "kind", _LABELS)
 
 
 def _kind(value: object) -> object:

@@ -7,7 +7,6 @@ units, or they may be named :class:`Person` records assigned to units with a rol
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -22,12 +21,13 @@ from gridorg._entity import (
     json_key,
     short_repr,
 )
+from gridorg._enums import Labelled, labelled
 from gridorg._fields import copy_json, describe
 
 __all__ = ["Person", "Role", "person_from_record"]
 
 
-class Role(enum.StrEnum):
+class Role(Labelled):
     """A role a person holds in grassroots governance."""
 
     SECRETARY = "secretary"
@@ -45,25 +45,6 @@ class Role(enum.StrEnum):
     STREET_COMMITTEE_MEMBER = "street_committee_member"
     VOLUNTEER = "volunteer"
 
-    @property
-    def label(self) -> str:
-        """The Chinese term."""
-        return _LABELS[self]
-
-    @classmethod
-    def parse(cls, value: object) -> Role:
-        """The role named by ``value`` (a member or its string value)."""
-        if isinstance(value, Role):
-            return value
-        found = _BY_VALUE.get(value) if isinstance(value, str) else None
-        if found is not None:
-            return found
-        known = ", ".join(role.value for role in cls)
-        msg = f"role must be one of {known}, got {describe(value)}"
-        raise ValueError(msg)
-
-
-_BY_VALUE = {role.value: role for role in Role}
 
 _LABELS = {
     Role.SECRETARY: "书记",
@@ -81,6 +62,7 @@ _LABELS = {
     Role.STREET_COMMITTEE_MEMBER: "街道党工委委员",
     Role.VOLUNTEER: "志愿者",
 }
+labelled(Role, "role", _LABELS)
 
 
 def _roles(value: object) -> object:

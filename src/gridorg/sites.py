@@ -8,7 +8,6 @@ and :func:`gridorg.access.service_access` measures how far each grid is from the
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -24,13 +23,14 @@ from gridorg._entity import (
     json_key,
     short_repr,
 )
+from gridorg._enums import Labelled, labelled
 from gridorg._fields import copy_json, describe
 from gridorg.locations import Location
 
 __all__ = ["ServiceSite", "SiteKind", "site_from_record"]
 
 
-class SiteKind(enum.StrEnum):
+class SiteKind(Labelled):
     """What kind of service site a site is."""
 
     PARTY_MASS_CENTRE = "party_mass_centre"
@@ -50,6 +50,7 @@ _LABELS = {
     SiteKind.NEIGHBOURHOOD_CENTRE: "近邻中心",
     SiteKind.OTHER: "服务阵地",
 }
+labelled(SiteKind, "kind", _LABELS)
 
 
 def _kind(value: object) -> object:
