@@ -208,7 +208,8 @@ def test_committee_members_come_first() -> None:
 
 def test_iron_triangle(org: Organisation) -> None:
     g1 = org.iron_triangle("G1")
-    assert (g1.party, g1.gridders, g1.household_heads) == ("group", 1, 2)
+    # W1 heads H1, a household unit: one head, not two.
+    assert (g1.party, g1.gridders, g1.household_heads) == ("group", 1, 1)
     assert g1.complete
     assert g1.missing == ()
     g2 = org.iron_triangle("G2")
@@ -217,6 +218,11 @@ def test_iron_triangle(org: Organisation) -> None:
     g3 = org.iron_triangle("G3")
     assert (g3.party, g3.gridders, g3.household_heads) == ("branch", 0, 1)
     assert g3.missing == ("gridder",)
+    # A head assigned to the grid itself (no household unit for them) does count.
+    headed = org.with_links([Assignment("W1", "G2", role="household_head")])
+    assert headed.iron_triangle("G2").household_heads == 1
+    with pytest.raises(gridorg.InvalidArgumentError, match="takes a grid; 'C1' is at tier"):
+        org.iron_triangle("C1")
 
 
 def test_networkx_export(org: Organisation) -> None:
@@ -648,3 +654,53 @@ def test_record_reprs_show_what_differs_from_the_defaults() -> None:
     namespace = vars(gridorg)
     for record in (*PARTNERS, *PEOPLE, *SITES):
         assert eval(repr(record), namespace) == record
+
+
+def test_link_columns_take_enum_kinds_and_report_bad_cells(org: Organisation) -> None:
+    from gridorg import LinkKind
+
+    columns: dict[str, list[Any]] = {
+        "kind": [LinkKind.SINKING],
+        "source": ["M1"],
+        "target": ["G1"],
+    }
+    done = org.with_links(columns)
+    assert done.links[-1] == Sinking("M1", "G1")
+    bad: dict[str, list[Any]] = {"kind": ["contact_point"], "source": [["L1"]], "target": ["C1"]}
+    with pytest.raises(LinkError) as caught:
+        org.with_links(bad)
+    assert caught.value.codes == ("invalid_field",)  # one problem, no dangling end after it
+    role: dict[str, list[Any]] = {
+        "kind": ["assignment"],
+        "source": ["W1"],
+        "target": ["G1"],
+        "role": [["gridder"]],
+    }
+    with pytest.raises(LinkError, match="an assignment needs a known role") as caught:
+        org.with_links(role)
+    assert caught.value.codes == ("invalid_field",)  # and no "role not held" with a made-up role
+
+
+def test_small_api_edges(org: Organisation) -> None:
+    from gridorg import PartnerKind, Role
+    from gridorg.access import service_access
+
+    assert org.links[1:3] == tuple(LINKS[1:3])
+    assert org.links[::-1][0] == LINKS[-1]
+    with pytest.raises(gridorg.InvalidArgumentError, match="role must be one of"):
+        Role.parse("king")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        PartnerKind.parse("charity")
+    with pytest.raises(gridorg.InvalidArgumentError, match="unit positions must lie in"):
+        org.links.unit_xy([len(org)])
+    with pytest.raises(gridorg.InvalidArgumentError, match="threshold must be positive"):
+        service_access(org, threshold=-1)
+    with pytest.raises(gridorg.RecordError, match="category 'c': tier must not be empty"):
+        Category("c", tier="")
+    with pytest.raises(gridorg.RecordError, match="registration 'P' → 'C1': date must be"):
+        Registration("P", "C1", date="soon")
+    from types import MappingProxyType
+
+    assert Location.from_record(MappingProxyType({"x": 1.0, "y": 2.0})) == Location(1.0, 2.0)
+    with pytest.raises(LinkError, match="the catalogue has no categories"):
+        _base().with_links(categories=[], partners=[Department("D", categories={"health"})])

@@ -578,7 +578,13 @@ def check_iron_triangles(org: Organisation) -> None:
             1 for a in assignments if a.target == grid and a.role is Role.GRIDDER
         )
         heads = sum(1 for u in below[1:] if tree.by_id[u]["tier"] == "household")
-        heads += sum(1 for a in assignments if a.target in below and a.role is Role.HOUSEHOLD_HEAD)
+        heads += sum(
+            1
+            for a in assignments
+            if a.target in below
+            and a.role is Role.HOUSEHOLD_HEAD
+            and tree.by_id[a.target]["tier"] != "household"  # that unit's head: counted once
+        )
         triangle = org.iron_triangle(grid)
         found = (triangle.grid, triangle.party, triangle.gridders, triangle.household_heads)
         assert found == (grid, party, gridders, heads)

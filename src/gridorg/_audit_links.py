@@ -79,9 +79,10 @@ def _triangle_parts(
         is_head = org.column("tier") == org.scheme.index(head_tier)
         below = np.concatenate([[0], np.cumsum(is_head, dtype=np.int64)])
         heads += below[stop] - below[positions + 1]
-    assigned = np.concatenate(
-        [[0], np.cumsum(_links_to_units(org, _ASSIGNMENT, _HEAD), dtype=np.int64)]
-    )
+    per_unit = _links_to_units(org, _ASSIGNMENT, _HEAD)
+    if head_tier is not None:  # a head assigned to a household unit is that unit's head
+        per_unit[org.column("tier") == org.scheme.index(head_tier)] = 0
+    assigned = np.concatenate([[0], np.cumsum(per_unit, dtype=np.int64)])
     heads += assigned[stop] - assigned[positions]
     return party, gridders, heads
 

@@ -27,7 +27,14 @@ def fail(
     if not isinstance(subject, str):
         subject = str(getattr(subject, "noun", subject.__name__))
     uid = getattr(inst, "id", None)
+    if not isinstance(uid, str):
+        uid = getattr(inst, "code", None)  # categories are named by their code
     where = f"{subject} {uid!r}" if isinstance(uid, str) else subject
+    ends = getattr(type(inst), "ends", None)
+    if uid is None and ends is not None:  # a link: name it by its ends, when they are set
+        values = [getattr(inst, end, None) for end in ends]
+        if all(isinstance(v, str) for v in values):
+            where = f"{subject} {values[0]!r} → {values[1]!r}"
     problem = Problem(code, f"{where}: {message}", field=field)
     return RecordError([problem], subject=subject)
 

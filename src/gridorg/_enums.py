@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Self
 
 from gridorg._fields import describe
+from gridorg.errors import InvalidArgumentError
 
 #: Each enumeration's noun (for messages), its labels and its members by value.
 _TABLES: dict[type[Any], tuple[str, Mapping[Any, str], dict[str, Any]]] = {}
@@ -22,8 +23,8 @@ class Labelled(enum.StrEnum):
 
     @classmethod
     def parse(cls, value: object) -> Self:
-        """The member named by ``value`` (a member or its string value); a ``ValueError``
-        naming every allowed value otherwise."""
+        """The member named by ``value`` (a member or its string value); otherwise an
+        :class:`~gridorg.InvalidArgumentError` (a ``ValueError``) naming every allowed value."""
         if isinstance(value, cls):
             return value
         noun, _, by_value = _TABLES[cls]
@@ -33,7 +34,7 @@ class Labelled(enum.StrEnum):
             return member
         known = ", ".join(member.value for member in cls)
         msg = f"{noun} must be one of {known}, got {describe(value)}"
-        raise ValueError(msg)
+        raise InvalidArgumentError(msg)
 
 
 def labelled(cls: type[Labelled], noun: str, labels: Mapping[Any, str]) -> None:

@@ -214,7 +214,8 @@ def _check_references(
         if unknown:
             text = (
                 f"department {partner.id!r} answers for unknown issue categories "
-                f"{', '.join(map(repr, unknown))}; the catalogue has {', '.join(catalogue)}"
+                f"{', '.join(map(repr, unknown))}; the catalogue has "
+                f"{', '.join(catalogue) or 'no categories'}"
             )
             log.add("unknown_category", text, *where, "categories")
         if partner.jurisdiction is not None and partner.jurisdiction not in org:
@@ -271,6 +272,7 @@ def _locations(
         xy.flags.writeable = False
     if len(crs_seen) > 1:
         (a, first), (b, second) = list(crs_seen.items())[:2]
+        # Reported against the locations argument when it is part of the clash.
         text = f"locations mix coordinate systems: {first} is {a}, {second} is {b}"
         log.add("mixed_crs", text, "locations", 0, "crs")
     crs = next(iter(crs_seen), None)
@@ -339,7 +341,7 @@ def _from_columns(
             raise InvalidArgumentError(msg)
     codes = {kind.value: i for i, kind in enumerate(KINDS)}
     raw_kinds = listed["kind"]
-    kinds = [codes.get(k, -1) if type(k) is str else -1 for k in raw_kinds]
+    kinds = [codes.get(k, -1) if isinstance(k, str) else -1 for k in raw_kinds]
     kind = np.asarray(kinds, dtype=np.int64)
     for i in np.flatnonzero(kind < 0).tolist():
         message = f"kind must be one of {', '.join(codes)}, got {raw_kinds[i]!r}"
@@ -352,11 +354,18 @@ def _from_columns(
             problem = id_problem(name, value)
             if problem:
                 log.add("invalid_field", problem, "links", i, name)
+                kinds[i] = -1  # reported: no further checks on this row
+                values[i] = ""
+            elif type(value) is not str:
+                values[i] = str(value)  # a str subclass: look it up by its text
+    kind = np.asarray(kinds, dtype=np.int64)
     dates = _dates(listed.get("date"), count, log)
     texts: list[str | None] = listed.get("text") or [None] * count
     role_codes = {role.value: i for i, role in enumerate(_ROLES)}
     raw_roles = listed.get("role") or [None] * count
-    roles = [-1 if r is None else role_codes.get(r, -2) for r in raw_roles]
+    roles = [
+        -1 if r is None else role_codes.get(r, -2) if isinstance(r, str) else -2 for r in raw_roles
+    ]
     role = np.asarray(roles, dtype=np.int64)
     has_text = np.fromiter((t is not None for t in texts), dtype=np.bool_, count=count)
     known = kind >= 0
@@ -521,7 +530,7 @@ def _links(
                 )
                 log.add("wrong_tier", text, "links", r, cls.ends[1])
         if link_kind == "assignment":
-            people_rows = rows[(src_type[rows] == PERSON) & ~bad[rows]]
+            people_rows = rows[(src_type[rows] == PERSON) & ~bad[rows] & (role[rows] >= 0)]
             held = (role_mask[src[people_rows]] >> role[people_rows].astype(np.int64)) & 1
             for r in people_rows[held == 0].tolist():
                 bad[r] = True

@@ -164,13 +164,17 @@ def _without_links_to(
     problems: list[Problem] = []
     hit = _linkbuild.touching(links, gone, entities)
     if hit.any() and not drop_links:
-        for row in np.flatnonzero(hit)[:1000].tolist():
+        rows = np.flatnonzero(hit)
+        for row in rows[:1000].tolist():
             link = links[row]
             text = (
                 f"{link.kind.value} {link.source!r} → {link.target!r} touches something removed; "
                 "pass drop_links=True to remove such links too"
             )
             problems.append(Problem("dangling_link", text, index=row))
+        if len(rows) > 1000:
+            text = f"{len(rows) - 1000} further links touch something removed"
+            problems.append(Problem("more_problems", text))
     ids = org._parts.ids
     gone_ids = {ids[k] for k in np.flatnonzero(gone).tolist()} if gone.any() else set()
     holders: tuple[Department | ServiceSite, ...] = (

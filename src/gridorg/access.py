@@ -61,6 +61,13 @@ def _detour(inst: object, attribute: attrs.Attribute[float], value: object) -> N
 
 
 @attrs.frozen
+class _Named:
+    """Names an argument in the messages of the field checks."""
+
+    name: str
+
+
+@attrs.frozen
 class StraightLine:
     """Travel along the straight line, stretched by ``detour``, at ``speed`` metres a minute."""
 
@@ -200,7 +207,7 @@ def service_access(
     if tier not in org.scheme.names:
         msg = f"tier {tier!r} is not in the scheme; its tiers are {', '.join(org.scheme.names)}"
         raise UnknownTierError(msg)
-    _positive(None, attrs.fields(StraightLine).speed, threshold)
+    _positive(None, _Named("threshold"), threshold)  # type: ignore[arg-type]
     links = org.links
     wanted = None if kinds is None else _site_kinds(kinds)
     site_rows = [

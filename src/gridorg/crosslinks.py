@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -139,10 +139,13 @@ class CrossLinks(Sequence[Link]):
     def __len__(self) -> int:
         return len(self._table)
 
-    def __getitem__(self, row: int) -> Link:  # type: ignore[override]
+    @overload
+    def __getitem__(self, row: int) -> Link: ...
+    @overload
+    def __getitem__(self, row: slice) -> tuple[Link, ...]: ...
+    def __getitem__(self, row: int | slice) -> Link | tuple[Link, ...]:
         if isinstance(row, slice):
-            msg = "CrossLinks takes an integer position; use of_kind() or list(links)[a:b]"
-            raise InvalidArgumentError(msg)
+            return tuple(map(self._record, range(len(self))[row]))
         count = len(self)
         if not isinstance(row, int | np.integer) or isinstance(row, bool):
             msg = f"a link position must be an integer, got {type(row).__name__}"
@@ -197,8 +200,13 @@ class CrossLinks(Sequence[Link]):
     # ------------------------------------------------------------------ locations
 
     def location(self, uid: str, position: int | None = None) -> Location | None:
-        """The location of a partner or site ``uid``, or of the unit at ``position``."""
+        """The location of a partner or site ``uid``, or of the unit at ``position``.
+
+        For a unit by id use :meth:`Organisation.location <gridorg.Organisation.location>`,
+        which finds the position.
+        """
         if position is not None:
+            self.unit_xy([position])  # checks the position
             if self._xy is None or np.isnan(self._xy[position, 0]):
                 return None
             x, y = self._xy[position].tolist()
@@ -209,6 +217,10 @@ class CrossLinks(Sequence[Link]):
     def unit_xy(self, positions: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Coordinates of the units at ``positions`` as an ``(n, 2)`` array, NaN where none."""
         where = np.asarray(positions, dtype=np.int64)
+        count = len(self._unit_ids)
+        if len(where) and (int(where.min()) < 0 or int(where.max()) >= count):
+            msg = f"unit positions must lie in [0, {count}); got {where.min()}..{where.max()}"
+            raise InvalidArgumentError(msg)
         if self._xy is None:
             return np.full((len(where), 2), np.nan)
         return self._xy[where]

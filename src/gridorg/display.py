@@ -442,8 +442,9 @@ def _title(org: Organisation) -> str:
 def links_text(org: Organisation) -> str:
     """One line on the organisation's cross-links, or ``""`` when it records none.
 
-    >>> links_text(gridorg.datasets.yinjiang())  # doctest: +SKIP
-    'cross-links: 106 registrations, ...; 150 partners (13 departments), 21 sites'
+    >>> links_text(gridorg.datasets.songtao())  # doctest: +SKIP
+    'cross-links: 45 committee memberships, 3,383 registrations, ...; 194 partners (13
+    departments), 3,292 people, 12 sites'
     """
     links = org.links
     if links.is_empty:

@@ -45,7 +45,9 @@ class IronTriangle:
     ``party`` is the party form that leads the grid (its own, or ``"branch"`` for a grid led
     by its parent branch, attribute ``led_by``), or ``None``. ``gridders`` counts the grid's
     gridder count plus the people assigned to it as gridders; ``household_heads`` counts its
-    household-tier units plus the people assigned as household heads in its subtree.
+    household-tier units plus the people assigned as household heads to units of its subtree
+    that are not household-tier units (a head assigned to a household unit is that unit's
+    head, counted once).
     """
 
     grid: str
@@ -89,6 +91,16 @@ def _rows_at(
     sorted_keys, order = links._cache[key]
     wanted = end << 32 | position
     lo, hi = np.searchsorted(sorted_keys, [wanted, wanted + 1])
+    rows: npt.NDArray[np.int64] = order[lo:hi]
+    return rows
+
+
+def _rows_between(links: CrossLinks, start: int, stop: int) -> npt.NDArray[np.int64]:
+    """The rows of the links that end at a unit whose position is in ``[start, stop)``: a
+    subtree, since subtrees are contiguous in preorder."""
+    _rows_at(links, "dst", UNIT, start)  # builds the index
+    sorted_keys, order = links._cache["by_dst"]
+    lo, hi = np.searchsorted(sorted_keys, [UNIT << 32 | start, UNIT << 32 | stop])
     rows: npt.NDArray[np.int64] = order[lo:hi]
     return rows
 
@@ -215,6 +227,9 @@ def iron_triangle(org: Organisation, grid: str) -> IronTriangle:
         party = unit.form.value
     elif isinstance(unit.attributes.get("led_by"), str):
         party = str(unit.attributes["led_by"])
+    if "grid" in org.scheme.names and unit.tier != "grid":
+        msg = f"iron_triangle() takes a grid; {grid!r} is at tier {unit.tier}"
+        raise InvalidArgumentError(msg)
     links = org.links
     t = links._table
     assigned = _rows_at(links, "dst", UNIT, k)
@@ -224,14 +239,14 @@ def iron_triangle(org: Organisation, grid: str) -> IronTriangle:
         1 for r in assigned.tolist() if t.kind[r] == _ASSIGNMENT and t.role[r] == gridder
     )
     stop = k + int(org.column("size")[k])
-    heads = 0
-    if "household" in org.scheme.names:
-        tiers = org.column("tier")[k + 1 : stop]
-        heads = int(np.count_nonzero(tiers == org.scheme.index("household")))
-    if len(links):
-        inside = (t.kind == _ASSIGNMENT) & (t.role == head) & (t.dst_type == UNIT)
-        inside &= (t.dst >= k) & (t.dst < stop)
-        heads += int(np.count_nonzero(inside))
+    tiers = org.column("tier")
+    household = org.scheme.index("household") if "household" in org.scheme.names else -1
+    heads = int(np.count_nonzero(tiers[k + 1 : stop] == household))
+    # People assigned as household heads count where no household-tier unit stands for them:
+    # a head assigned to a household unit is that unit's head, counted once.
+    for r in _rows_between(links, k, stop).tolist():
+        if t.kind[r] == _ASSIGNMENT and t.role[r] == head and tiers[t.dst[r]] != household:
+            heads += 1
     return IronTriangle(grid, party, gridders, heads)
 
 

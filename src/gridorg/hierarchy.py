@@ -516,7 +516,9 @@ class Organisation(LinkMethods, Mapping[str, Unit]):
 
         ``uids`` may also name partners, people and service sites. Links that touch anything
         removed are reported in a :class:`~gridorg.LinkError` unless ``drop_links=True``, which
-        removes them too; nothing is left dangling.
+        removes them too; nothing is left dangling. A department's ``jurisdiction`` or a site's
+        ``host`` inside a removed subtree is always reported: those are fields of the partner
+        or site, to change or to remove with it.
         """
         from gridorg import _update
 

@@ -17,7 +17,9 @@ link                       term       from → to                            own
 
 An organisation checks every link when it is added (:meth:`Organisation.with_links
 <gridorg.Organisation.with_links>`): both ends exist and are of the right kind, unit ends are
-at the right tier, an assignment's role is one the person holds, and no link is repeated.
+at the right tier, an assignment's role is one the person holds, and no link is repeated. The
+tier rule names the default scheme's tiers; under a custom scheme that has none of the tiers a
+link kind names, that kind's unit ends may be at any tier.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ def _check_date(inst: object, attribute: attrs.Attribute[Any], value: object) ->
     msg = (
         f"date must be a date (or an ISO date string such as '2024-03-01'), got {describe(value)}"
     )
-    raise fail(Registration, None, "date", msg)
+    raise fail(Registration, inst, "date", msg)
 
 
 def _check_optional_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -158,7 +160,7 @@ def _check_role(inst: object, attribute: attrs.Attribute[Any], value: object) ->
         try:
             Role.parse(value)
         except ValueError as err:
-            raise fail(Assignment, None, "role", str(err)) from None
+            raise fail(Assignment, inst, "role", str(err)) from None
 
 
 @attrs.frozen

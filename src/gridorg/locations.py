@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
@@ -104,7 +105,7 @@ class Location:
         (WGS84 longitude, latitude)."""
         if isinstance(record, Location):
             return record
-        if isinstance(record, dict):
+        if isinstance(record, Mapping):
             unknown = set(record) - {"x", "y", "crs"}
             if unknown or not {"x", "y"} <= set(record):
                 msg = f"a location is a mapping with keys x, y and optionally crs, got {record!r}"
