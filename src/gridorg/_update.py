@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from gridorg import _linkbuild
+from gridorg import _linkupdate
 from gridorg._build import Raw, build, parent_rule_holds, parent_rule_text
 from gridorg._columns import HashIndex, PackedStrings, frozen, hashes_of
 from gridorg._convert import records_to_raw
@@ -63,7 +63,7 @@ def _new(
             listed = old_ids.tolist()
             old_ids = PackedStrings.from_list([renamed.get(uid, uid) for uid in listed])
         old_to_new = parts.index.get_many(old_ids.tolist())
-    carried = _linkbuild.remap(links, new, old_to_new, renamed)
+    carried = _linkupdate.remap(links, new, old_to_new, renamed)
     return Organisation(parts, org.scheme, org.name, links=carried)
 
 
@@ -162,7 +162,7 @@ def _without_links_to(
     """
     links = org.links
     problems: list[Problem] = []
-    hit = _linkbuild.touching(links, gone, entities)
+    hit = _linkupdate.touching(links, gone, entities)
     if hit.any() and not drop_links:
         rows = np.flatnonzero(hit)
         for row in rows[:1000].tolist():
@@ -200,7 +200,7 @@ def _without_links_to(
         sites=tuple(x for x in links._sites if x.id not in entities),
         table=links._table.select(~hit),
     )
-    return _linkbuild.settled(_linkbuild.reindex(links, kept))
+    return _linkupdate.settled(_linkupdate.reindex(links, kept))
 
 
 def _subset(p: Parts, keep: npt.NDArray[np.bool_]) -> Parts:
@@ -326,7 +326,7 @@ def evolve(org: Organisation, uid: str, changes: Mapping[str, Any]) -> Organisat
         text = f"cannot rename to {unit.id!r}: a {owner} has that id"
         raise _fail(uid, text, code="duplicate_id", field="id")
     if unit.tier != old.tier and len(org.links):
-        _linkbuild.check_tier_change(org, k, unit.tier)
+        _linkupdate.check_tier_change(org, k, unit.tier)
     tier = p.tier.copy()
     form = p.form.copy()
     tier[k] = tier_code
