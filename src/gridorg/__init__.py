@@ -17,6 +17,7 @@ from gridorg.errors import (
     InvalidArgumentError,
     LinkError,
     MissingDependencyError,
+    NetworkError,
     Problem,
     RecordError,
     SchemaError,
@@ -39,6 +40,7 @@ from gridorg.links import (
     Sinking,
 )
 from gridorg.locations import Location
+from gridorg.networks import NETWORK_KINDS, BaseLayer, FunctionalNetwork, diagnose
 from gridorg.partners import Department, Partner, PartnerKind, VolunteerTeam
 from gridorg.people import Person, Role
 from gridorg.schema import dump, dump_file, dumps, json_schema, load, load_file, loads
@@ -51,15 +53,27 @@ if TYPE_CHECKING:
     from gridorg import audit as audit
     from gridorg import datasets as datasets
     from gridorg import display as display
+    from gridorg import merge as merge
+    from gridorg import networks as networks
     from gridorg import schema as schema
     from gridorg import strategies as strategies
     from gridorg.access import service_access as service_access
+    from gridorg.merge import MergeReport as MergeReport
+    from gridorg.merge import MergeResult as MergeResult
+    from gridorg.merge import merge_networks as merge_networks
 
 __version__ = "0.1.0"
 
-_SUBMODULES = frozenset({"access", "audit", "datasets", "display", "schema", "strategies"})
+_SUBMODULES = frozenset(
+    {"access", "audit", "datasets", "display", "merge", "networks", "schema", "strategies"}
+)
 #: Public functions whose modules load on first use (they import scipy).
-_LAZY = {"service_access": "access"}
+_LAZY = {
+    "MergeReport": "merge",
+    "MergeResult": "merge",
+    "merge_networks": "merge",
+    "service_access": "access",
+}
 
 
 def __getattr__(name: str) -> object:
@@ -81,8 +95,10 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "DEFAULT_CATEGORIES",
     "DEFAULT_SCHEME",
+    "NETWORK_KINDS",
     "ArgumentTypeError",
     "Assignment",
+    "BaseLayer",
     "Category",
     "CategoryCatalogue",
     "CommitteeMembership",
@@ -90,6 +106,7 @@ __all__ = [
     "CrossLinks",
     "Department",
     "FormatVersionError",
+    "FunctionalNetwork",
     "GridorgError",
     "HierarchyError",
     "InvalidArgumentError",
@@ -99,7 +116,10 @@ __all__ = [
     "LinkError",
     "LinkKind",
     "Location",
+    "MergeReport",
+    "MergeResult",
     "MissingDependencyError",
+    "NetworkError",
     "Organisation",
     "Partner",
     "PartnerKind",
@@ -123,6 +143,7 @@ __all__ = [
     "ValidationError",
     "VolunteerTeam",
     "__version__",
+    "diagnose",
     "dump",
     "dump_file",
     "dumps",
@@ -130,5 +151,6 @@ __all__ = [
     "load",
     "load_file",
     "loads",
+    "merge_networks",
     "service_access",
 ]

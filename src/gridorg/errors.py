@@ -19,6 +19,7 @@ __all__ = [
     "InvalidArgumentError",
     "LinkError",
     "MissingDependencyError",
+    "NetworkError",
     "Problem",
     "RecordError",
     "SchemaError",
@@ -138,6 +139,14 @@ class LinkError(ValidationError):
 
     Raised for a link end that does not exist or is of the wrong kind or tier, an id used
     twice, a repeated link, a role the person does not hold, an unknown issue category."""
+
+
+class NetworkError(ValidationError):
+    """A base layer or functional networks are invalid, or cannot be merged as asked.
+
+    Raised for duplicate or unknown base units, negative households, adjacency naming unknown
+    units, repeated network kinds, size bounds that contradict each other, and communities the
+    adjacency splits apart when a contiguous merge is asked for."""
 
 
 class InvalidArgumentError(GridorgError, ValueError):

@@ -543,6 +543,14 @@ class Organisation(LinkMethods, Mapping[str, Unit]):
 
         return _update.evolve(self, uid, changes)
 
+    def with_grids(self, result: Any, **options: Any) -> Organisation:
+        """A new organisation with a merge's grids attached under their communities (see
+        :func:`gridorg.merge.with_grids` for the options)."""
+        from gridorg.merge import with_grids
+
+        found: Organisation = with_grids(self, result, **options)
+        return found
+
     # ------------------------------------------------------------------ audit and display
 
     def audit(self, policy: AuditPolicy | None = None) -> tuple[Finding, ...]:

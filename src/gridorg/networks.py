@@ -1,0 +1,533 @@
+"""Functional grids and the base layer they are drawn over (多网合一, the inputs of a merge).
+
+Before a city runs "one network for all", each department has drawn its own grid: party
+building, political-legal and comprehensive governance, civil affairs, environmental
+protection, urban management, petitions, market regulation, health, emergency management
+(the 2024 central list). A :class:`BaseLayer` holds the smallest spatial units those grids are
+drawn over (buildings, lanes, blocks: id, community, households, optional location) and their
+adjacency; a :class:`FunctionalNetwork` is one department's grid, its cells naming base units.
+:func:`diagnose` says what is wrong with each network; :func:`gridorg.merge.merge_networks`
+merges them into one comprehensive grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from gridorg._fields import describe, id_problem
+from gridorg.errors import (
+    ArgumentTypeError,
+    InvalidArgumentError,
+    NetworkError,
+    Problem,
+    UnknownUnitError,
+)
+
+__all__ = [
+    "NETWORK_KINDS",
+    "BaseLayer",
+    "CellDiagnosis",
+    "FunctionalNetwork",
+    "NetworkDiagnosis",
+    "diagnose",
+]
+
+#: The functional networks of the 2024 central list, with the Chinese terms. Custom kinds are
+#: any other lowercase identifier.
+NETWORK_KINDS: Final = {
+    "party_building": "党建",
+    "political_legal": "政法综治",
+    "civil_affairs": "民政",
+    "environment": "生态环境",
+    "urban_management": "城管",
+    "petitions": "信访",
+    "market_regulation": "市场监管",
+    "health": "卫生健康",
+    "emergency_management": "应急管理",
+}
+
+IntArray = npt.NDArray[np.int64]
+
+
+def _fail(problems: list[Problem], subject: str) -> None:
+    if problems:
+        raise NetworkError(problems, subject=subject)
+
+
+@attrs.frozen(eq=False, repr=False)
+class BaseLayer:
+    """The base units grids are drawn over, with their communities, households and adjacency.
+
+    Build one with :meth:`from_records` (or :meth:`from_columns`). Units are kept in the order
+    given; ``adjacency`` is an undirected graph over their ids (``networkx.Graph`` on demand,
+    compressed sparse rows inside). Every unit belongs to exactly one community (the id of a
+    community unit of the organisation the merge will feed).
+    """
+
+    ids: tuple[str, ...]
+    communities: tuple[str, ...]
+    community_of: IntArray
+    households: IntArray
+    xy: npt.NDArray[np.float64] | None
+    crs: str | None
+    _offsets: IntArray
+    _neighbours: IntArray
+    _index: dict[str, int] = attrs.field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        self._index.update((uid, i) for i, uid in enumerate(self.ids))
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        adjacency: Iterable[tuple[str, str]] | Any = (),
+    ) -> BaseLayer:
+        """A base layer from records ``{"id", "community", "households", "location"?}`` and
+        ``adjacency``: a ``networkx.Graph`` over the ids or an iterable of id pairs.
+
+        Every problem is reported at once in a :class:`~gridorg.NetworkError`: missing or
+        duplicate ids, missing communities, negative or non-integer households, edges naming
+        unknown units, self-loops.
+        """
+        if isinstance(records, Mapping | str | bytes) or not isinstance(records, Iterable):
+            msg = f"records must be an iterable of mappings, got {type(records).__name__}"
+            raise ArgumentTypeError(msg)
+        rows = list(records)
+        problems: list[Problem] = []
+        ids: list[str] = []
+        communities: list[str] = []
+        households: list[int] = []
+        points: list[tuple[float, float] | None] = []
+        crs: set[str] = set()
+        for i, row in enumerate(rows):
+            where = f"base unit {i}"
+            if not isinstance(row, Mapping):
+                problems.append(
+                    Problem(
+                        "invalid_record",
+                        f"{where}: expected a mapping, got {describe(row)}",
+                        index=i,
+                    )
+                )
+                ids.append(f"\0{i}")
+                communities.append("")
+                households.append(0)
+                points.append(None)
+                continue
+            unknown = sorted(set(row) - {"id", "community", "households", "location"})
+            if unknown:
+                text = (
+                    f"{where}: unknown fields {unknown}; "
+                    "fields are id, community, households, location"
+                )
+                problems.append(Problem("unknown_field", text, index=i, field=unknown[0]))
+            uid = row.get("id")
+            bad = id_problem("id", uid)
+            if bad:
+                problems.append(Problem("invalid_id", f"{where}: {bad}", index=i, field="id"))
+                uid = f"\0{i}"
+            community = row.get("community")
+            bad = id_problem("community", community)
+            if bad:
+                text = f"base unit {uid!r}: {bad}"
+                problems.append(
+                    Problem("invalid_community", text, unit=uid, index=i, field="community")
+                )
+                community = ""
+            count = row.get("households", 0)
+            if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < 0:
+                text = (
+                    f"base unit {uid!r}: households must be a non-negative integer, "
+                    f"got {describe(count)}"
+                )
+                problems.append(
+                    Problem("invalid_households", text, unit=uid, index=i, field="households")
+                )
+                count = 0
+            point = None
+            if row.get("location") is not None:
+                from gridorg.errors import RecordError
+                from gridorg.locations import Location
+
+                try:
+                    where_ = Location.from_record(row["location"])
+                except RecordError as err:
+                    text = f"base unit {uid!r}: {err.problems[0].message}"
+                    problems.append(
+                        Problem("invalid_location", text, unit=uid, index=i, field="location")
+                    )
+                else:
+                    crs.add(where_.crs)
+                    point = (where_.x, where_.y)
+            ids.append(str(uid))
+            communities.append(str(community))
+            households.append(int(count))
+            points.append(point)
+        if len(crs) > 1:
+            problems.append(Problem("mixed_crs", "base unit locations mix WGS84 and planar"))
+        return cls._build(
+            ids, communities, households, points, next(iter(crs), None), adjacency, problems
+        )
+
+    @classmethod
+    def _build(
+        cls,
+        ids: list[str],
+        communities: list[str],
+        households: list[int],
+        points: list[tuple[float, float] | None],
+        crs: str | None,
+        adjacency: Any,
+        problems: list[Problem],
+    ) -> BaseLayer:
+        index: dict[str, int] = {}
+        for i, uid in enumerate(ids):
+            if uid in index and not uid.startswith("\0"):
+                text = f"base unit {uid!r} is listed twice (records {index[uid]} and {i})"
+                problems.append(Problem("duplicate_id", text, unit=uid, index=i, field="id"))
+            else:
+                index.setdefault(uid, i)
+        pairs = _edges(adjacency)
+        src: list[int] = []
+        dst: list[int] = []
+        for j, (a, b) in enumerate(pairs):
+            ends = [
+                index.get(a) if isinstance(a, str) else None,
+                index.get(b) if isinstance(b, str) else None,
+            ]
+            for end, found in zip((a, b), ends, strict=True):
+                if found is None:
+                    text = f"adjacency edge {j} ({a!r}, {b!r}): {end!r} is not a base unit"
+                    problems.append(Problem("unknown_unit", text, index=j, field="adjacency"))
+            if ends[0] is None or ends[1] is None:
+                continue
+            if ends[0] == ends[1]:
+                text = f"adjacency edge {j}: {a!r} is adjacent to itself"
+                problems.append(Problem("self_loop", text, index=j, field="adjacency"))
+                continue
+            src.append(ends[0])
+            dst.append(ends[1])
+        _fail(problems, "base layer")
+        names = list(dict.fromkeys(communities))
+        code = {name: i for i, name in enumerate(names)}
+        n = len(ids)
+        a = np.asarray(src + dst, dtype=np.int64)
+        b = np.asarray(dst + src, dtype=np.int64)
+        if len(a):
+            keys = np.unique(a * max(n, 1) + b)
+            a, b = keys // max(n, 1), keys % max(n, 1)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(a, minlength=n), out=offsets[1:])
+        xy = None
+        if any(p is not None for p in points):
+            xy = np.array(
+                [p if p is not None else (np.nan, np.nan) for p in points], dtype=np.float64
+            )
+        return cls(
+            ids=tuple(ids),
+            communities=tuple(names),
+            community_of=np.array([code[c] for c in communities], dtype=np.int64),
+            households=np.asarray(households, dtype=np.int64),
+            xy=xy,
+            crs=crs,
+            offsets=offsets,
+            neighbours=b.astype(np.int64),
+        )
+
+    # ------------------------------------------------------------------ access
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __contains__(self, uid: object) -> bool:
+        return isinstance(uid, str) and uid in self._index
+
+    def index(self, uid: str) -> int:
+        """The position of base unit ``uid``."""
+        try:
+            return self._index[uid]
+        except (KeyError, TypeError):
+            msg = f"{uid!r} is not a unit of this base layer"
+            raise UnknownUnitError(msg) from None
+
+    def neighbours(self, position: int) -> IntArray:
+        """The positions of the units adjacent to the unit at ``position``."""
+        found: IntArray = self._neighbours[self._offsets[position] : self._offsets[position + 1]]
+        return found
+
+    @property
+    def csr(self) -> tuple[IntArray, IntArray]:
+        """The adjacency as compressed sparse rows: ``(offsets, neighbours)``."""
+        return self._offsets, self._neighbours
+
+    @property
+    def edge_count(self) -> int:
+        """The number of adjacent pairs."""
+        return len(self._neighbours) // 2
+
+    def adjacency(self) -> Any:
+        """The adjacency as a ``networkx.Graph`` over the ids (with ``community`` and
+        ``households`` node attributes)."""
+        import networkx as nx
+
+        graph: nx.Graph[str] = nx.Graph()
+        for i, uid in enumerate(self.ids):
+            graph.add_node(
+                uid,
+                community=self.communities[int(self.community_of[i])],
+                households=int(self.households[i]),
+            )
+        starts = np.repeat(np.arange(len(self)), np.diff(self._offsets))
+        keep = starts < self._neighbours
+        graph.add_edges_from(
+            (self.ids[a], self.ids[b])
+            for a, b in zip(starts[keep].tolist(), self._neighbours[keep].tolist(), strict=True)
+        )
+        return graph
+
+    def __repr__(self) -> str:
+        return (
+            f"<BaseLayer: {len(self):,} units in {len(self.communities):,} communities, "
+            f"{int(self.households.sum()):,} households, {self.edge_count:,} adjacent pairs>"
+        )
+
+
+def _edges(adjacency: Any) -> list[tuple[Any, Any]]:
+    try:
+        import networkx as nx
+
+        if isinstance(adjacency, nx.Graph):
+            return list(adjacency.edges())
+    except ImportError:  # pragma: no cover - networkx is a core dependency
+        pass
+    if isinstance(adjacency, str | bytes | Mapping) or not isinstance(adjacency, Iterable):
+        msg = f"adjacency must be a networkx Graph or id pairs, got {type(adjacency).__name__}"
+        raise ArgumentTypeError(msg)
+    pairs = []
+    for j, pair in enumerate(adjacency):
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            msg = f"adjacency item {j} must be a pair of ids, got {describe(pair)}"
+            raise ArgumentTypeError(msg)
+        pairs.append((pair[0], pair[1]))
+    return pairs
+
+
+# ---------------------------------------------------------------------- networks
+
+
+def _kind(value: object) -> str:
+    if not isinstance(value, str) or not value.isidentifier() or value != value.lower():
+        msg = (
+            "a network kind is a lowercase identifier such as 'civil_affairs', "
+            f"got {describe(value)}"
+        )
+        raise InvalidArgumentError(msg)
+    return value
+
+
+def _cells(value: object) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        msg = f"cells must map cell ids to base unit ids, got {type(value).__name__}"
+        raise ArgumentTypeError(msg)
+    cells: dict[str, tuple[str, ...]] = {}
+    for cell, units in value.items():
+        bad = id_problem("cell id", cell)
+        if bad:
+            raise InvalidArgumentError(bad)
+        if isinstance(units, str) or not isinstance(units, Iterable):
+            msg = f"cell {cell!r}: expected a collection of base unit ids, got {describe(units)}"
+            raise ArgumentTypeError(msg)
+        cells[cell] = tuple(units)
+    return cells
+
+
+@attrs.frozen(eq=False, repr=False)
+class FunctionalNetwork:
+    """One department's functional grid.
+
+    A ``kind`` (see :data:`NETWORK_KINDS`, or a custom identifier) and its cells, each naming
+    the base units it covers.
+
+    Cells may leave gaps and overlap; :func:`diagnose` reports both, and the merge handles them.
+    """
+
+    kind: str = attrs.field(converter=_kind)
+    cells: Mapping[str, tuple[str, ...]] = attrs.field(converter=_cells)
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """The Chinese term for a canonical kind, else the name or the kind."""
+        return NETWORK_KINDS.get(self.kind) or self.name or self.kind
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FunctionalNetwork):
+            return NotImplemented
+        return (self.kind, self.name, dict(self.cells)) == (
+            other.kind,
+            other.name,
+            dict(other.cells),
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.name, tuple(self.cells.items())))
+
+    def __repr__(self) -> str:
+        units = sum(len(units) for units in self.cells.values())
+        return (
+            f"<FunctionalNetwork {self.kind}: {len(self.cells)} cells over {units} "
+            "unit memberships>"
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """This network as a JSON-compatible mapping."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "cells": {cell: list(units) for cell, units in self.cells.items()},
+        }
+
+
+def resolve(networks: Sequence[FunctionalNetwork], base: BaseLayer) -> list[list[IntArray]]:
+    """Every network's cells as arrays of base positions; unknown units and repeated network
+    kinds are reported at once in a :class:`~gridorg.NetworkError`."""
+    if isinstance(networks, FunctionalNetwork) or not isinstance(networks, Sequence):
+        msg = "networks must be a sequence of FunctionalNetwork values"
+        raise ArgumentTypeError(msg)
+    if not isinstance(base, BaseLayer):
+        msg = f"base must be a BaseLayer, got {type(base).__name__}"
+        raise ArgumentTypeError(msg)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    out: list[list[IntArray]] = []
+    for n, network in enumerate(networks):
+        if not isinstance(network, FunctionalNetwork):
+            msg = f"networks[{n}] must be a FunctionalNetwork, got {type(network).__name__}"
+            raise ArgumentTypeError(msg)
+        if network.kind in seen:
+            text = f"networks[{n}]: kind {network.kind!r} appears twice"
+            problems.append(Problem("duplicate_network", text, index=n))
+        seen.add(network.kind)
+        cells = []
+        for cell, units in network.cells.items():
+            positions = []
+            for uid in units:
+                k = base._index.get(uid) if isinstance(uid, str) else None
+                if k is None:
+                    text = f"network {network.kind!r}, cell {cell!r}: {uid!r} is not a base unit"
+                    problems.append(Problem("unknown_unit", text, index=n, field=cell))
+                else:
+                    positions.append(k)
+            cells.append(np.unique(np.asarray(positions, dtype=np.int64)))
+        out.append(cells)
+    _fail(problems, "functional networks")
+    return out
+
+
+# ---------------------------------------------------------------------- diagnosis
+
+
+@attrs.frozen
+class CellDiagnosis:
+    """One cell: its households, units, the communities it touches, its connected pieces."""
+
+    cell: str
+    units: int
+    households: int
+    communities: tuple[str, ...]
+    pieces: int
+
+
+@attrs.frozen
+class NetworkDiagnosis:
+    """What is wrong with one network: gaps (units no cell covers), overlaps (units in two or
+    more cells), cells crossing community boundaries, cells disconnected in the adjacency."""
+
+    kind: str
+    cells: tuple[CellDiagnosis, ...]
+    gaps: tuple[str, ...]
+    overlaps: Mapping[str, tuple[str, ...]]
+    crossing: tuple[str, ...]
+    disconnected: tuple[str, ...]
+
+    @property
+    def seamless(self) -> bool:
+        """No gaps and no overlaps (无缝衔接)."""
+        return not self.gaps and not self.overlaps
+
+    @property
+    def sizes(self) -> IntArray:
+        """Households per cell, in cell order."""
+        return np.array([c.households for c in self.cells], dtype=np.int64)
+
+
+def pieces(base: BaseLayer, members: IntArray) -> int:
+    """How many connected pieces the units ``members`` form in the adjacency."""
+    if len(members) == 0:
+        return 0
+    inside = set(members.tolist())
+    seen: set[int] = set()
+    count = 0
+    for start in members.tolist():
+        if start in seen:
+            continue
+        count += 1
+        stack = [start]
+        seen.add(start)
+        while stack:
+            k = stack.pop()
+            for m in base.neighbours(k).tolist():
+                if m in inside and m not in seen:
+                    seen.add(m)
+                    stack.append(m)
+    return count
+
+
+def diagnose(
+    networks: Sequence[FunctionalNetwork], base: BaseLayer
+) -> tuple[NetworkDiagnosis, ...]:
+    """A :class:`NetworkDiagnosis` for each network, in order."""
+    resolved = resolve(networks, base)
+    found = []
+    for network, cells in zip(networks, resolved, strict=True):
+        cover = np.zeros(len(base), dtype=np.int64)
+        where: dict[int, list[str]] = {}
+        rows = []
+        for cell, members in zip(network.cells, cells, strict=True):
+            cover[members] += 1
+            for k in members.tolist():
+                where.setdefault(k, []).append(cell)
+            touched = sorted({base.communities[c] for c in base.community_of[members].tolist()})
+            rows.append(
+                CellDiagnosis(
+                    cell,
+                    len(members),
+                    int(base.households[members].sum()),
+                    tuple(touched),
+                    pieces(base, members),
+                )
+            )
+        found.append(
+            NetworkDiagnosis(
+                kind=network.kind,
+                cells=tuple(rows),
+                gaps=tuple(base.ids[k] for k in np.flatnonzero(cover == 0).tolist()),
+                overlaps={
+                    base.ids[k]: tuple(where[k]) for k in np.flatnonzero(cover > 1).tolist()
+                },
+                crossing=tuple(r.cell for r in rows if len(r.communities) > 1),
+                disconnected=tuple(r.cell for r in rows if r.pieces > 1),
+            )
+        )
+    return tuple(found)
