@@ -14,6 +14,9 @@
    weight first, while the union stays within the maximum: a cell split into pieces comes back
    together where the bounds allow.
 
+5. **Rebalance.** A grid still below the minimum is pooled with an adjacent grid and the pool
+   cut in two connected halves, when both halves then fit the bounds.
+
 Ties are broken by a seeded random rank of the regions, so the same seed gives the same merge.
 """
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import deque
 from collections.abc import Sequence
 
 import numpy as np
@@ -52,6 +56,7 @@ class Regions:
         np.minimum.at(first, label, np.arange(len(label)))
         self.community = community[first] if count else np.empty(0, dtype=np.int64)
         self.weights = weights
+        self._dominant: list[tuple[int, ...] | None] = [None] * count
         self.alive = np.ones(count, dtype=np.bool_)
         self.parent = np.arange(count)
         self.rank = rank
@@ -75,9 +80,15 @@ class Regions:
         for x, y in zip(a[keep].tolist(), b[keep].tolist(), strict=True):
             self.border[x][y] = self.border[x].get(y, 0) + 1
 
-    def dominant(self, r: int) -> list[int]:
+    def dominant(self, r: int) -> tuple[int, ...]:
         """Each network's cell holding most of region ``r``'s households (-1: none)."""
-        return [max(bag, key=lambda c: (bag[c], -c)) if bag else -1 for bag in self.profile[r]]
+        found = self._dominant[r]
+        if found is None:
+            found = tuple(
+                max(bag, key=lambda c: (bag[c], -c)) if bag else -1 for bag in self.profile[r]
+            )
+            self._dominant[r] = found
+        return found
 
     def score(self, r: int, s: int) -> float:
         """The weight of the networks whose dominant cell ``r`` and ``s`` share."""
@@ -87,6 +98,7 @@ class Regions:
     def merge(self, r: int, s: int) -> int:
         """Merge ``s`` into ``r``; return ``r``."""
         self.households[r] += self.households[s]
+        self._dominant[r] = None
         self.alive[s] = False
         self.parent[s] = r
         for n, bag in enumerate(self.profile[s]):
@@ -226,10 +238,10 @@ def _grow(
         ]
         start = int(part[int(np.argmin(degree))])
         seen = {start}
-        queue = [start]
+        queue = deque([start])
         walk = []
         while queue:
-            u = queue.pop(0)
+            u = queue.popleft()
             walk.append(u)
             for v in neighbours[offsets[u] : offsets[u + 1]].tolist():
                 if v in inside and v not in seen:
@@ -336,3 +348,52 @@ def cell_matrix(cells: Sequence[Sequence[IntArray]], count: int) -> IntArray:
         for c in range(len(network) - 1, -1, -1):  # the lowest cell index wins overlaps
             column[network[c]] = c
     return matrix
+
+
+def rebalance(
+    assignment: IntArray,
+    households: IntArray,
+    community: IntArray,
+    offsets: IntArray,
+    neighbours: IntArray,
+    minimum: int,
+    maximum: int,
+    *,
+    contiguous: bool,
+) -> IntArray:
+    """Last resort for grids still below ``minimum``: pool one with an adjacent grid of its
+    community and cut the pool in two connected halves, when both halves then fit the bounds.
+    Returns the new assignment (grids keep their numbers)."""
+    assignment = assignment.copy()
+    count = int(assignment.max()) + 1 if len(assignment) else 0
+    sizes = np.bincount(assignment, weights=households, minlength=count).astype(np.int64)
+    starts = np.repeat(np.arange(len(assignment)), np.diff(offsets))
+    for g in np.argsort(sizes, kind="stable").tolist():
+        if sizes[g] >= minimum:
+            break
+        members = np.flatnonzero(assignment == g)
+        if len(members) == 0:
+            continue
+        edge = assignment[starts] == g
+        other = assignment[neighbours[edge]]
+        same = community[neighbours[edge]] == community[members[0]]
+        borders: dict[int, int] = {}
+        for s in other[same & (other != g)].tolist():
+            borders[s] = borders.get(s, 0) + 1
+        for s in sorted(borders, key=lambda t: (-borders[t], t)):
+            pool = np.concatenate([members, np.flatnonzero(assignment == s)])
+            total = int(households[pool].sum())
+            if not 2 * minimum <= total <= 2 * maximum:
+                continue
+            half = _grow(pool, households, offsets, neighbours, total / 2, contiguous=contiguous)
+            rest = np.setdiff1d(pool, half)
+            a, b = int(households[half].sum()), int(households[rest].sum())
+            if not (minimum <= a <= maximum and minimum <= b <= maximum):
+                continue
+            if contiguous and len(rest) and int(components(rest, offsets, neighbours).max()) > 0:
+                continue
+            assignment[half] = g
+            assignment[rest] = s
+            sizes[g], sizes[s] = a, b
+            break
+    return assignment

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -304,7 +305,17 @@ def merge_networks(
     )
     reasons = _merge.fill(regions, minimum, maximum, contiguous=contiguous)
     _merge.consolidate(regions, maximum)
-    assignment = regions.final()
+    assignment = _merge.rebalance(
+        regions.final(),
+        base.households,
+        community,
+        offsets,
+        neighbours,
+        minimum,
+        maximum,
+        contiguous=contiguous,
+    )
+    assignment = _renumber(assignment)
     return _result(
         "merge",
         base,
@@ -345,20 +356,21 @@ def _result(
         np.int64
     )
     infeasible: dict[str, str] = {}
+    units_in = np.bincount(assignment, minlength=grid_count)
+    community_total = np.bincount(base.community_of, weights=base.households).astype(np.int64)
     for g in np.flatnonzero((households < minimum) | (households > maximum)).tolist():
-        members = np.flatnonzero(assignment == g)
         h = int(households[g])
         if h > maximum:
-            unit = base.ids[int(members[0])]
+            unit = base.ids[int(first[g])]
             why = (
                 f"{h:,} households, above max_households ({maximum:,}): base unit {unit!r} "
                 "alone is that large"
-                if len(members) == 1
+                if units_in[g] == 1
                 else f"{h:,} households, above max_households ({maximum:,})"
             )
         else:
-            c = int(base.community_of[members[0]])
-            in_community = int(base.households[base.community_of == c].sum())
+            c = int(base.community_of[first[g]])
+            in_community = int(community_total[c])
             if in_community < minimum:
                 why = (
                     f"{h:,} households, below min_households ({minimum:,}): community "
@@ -366,8 +378,8 @@ def _result(
                 )
             else:
                 why = (
-                    f"{h:,} households, below min_households ({minimum:,}): every neighbour "
-                    f"would take it above max_households ({maximum:,})"
+                    f"{h:,} households, below min_households ({minimum:,}): no neighbour it "
+                    f"could join stays within max_households ({maximum:,})"
                 )
         infeasible[ids[g]] = why
     report = _report(method, base, networks, assignment, households, len(infeasible), start)
@@ -499,11 +511,11 @@ def greedy_growing(
         if assignment[seed_unit] >= 0:
             continue
         community = base.community_of[seed_unit]
-        queue = [seed_unit]
+        queue = deque([seed_unit])
         assignment[seed_unit] = grid
         total = int(base.households[seed_unit])
         while queue and total < target:
-            u = queue.pop(0)
+            u = queue.popleft()
             for v in neighbours[offsets[u] : offsets[u + 1]].tolist():
                 if assignment[v] < 0 and base.community_of[v] == community:
                     h = int(base.households[v])
