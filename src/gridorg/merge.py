@@ -61,7 +61,7 @@ class MergeReport:
     size_sd: float
     compactness: float
     outside_bounds: int
-    seconds: float
+    seconds: float = attrs.field(eq=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as a JSON-compatible mapping."""
@@ -155,6 +155,21 @@ class MergeResult:
                 for grid, shared in grids.items():
                     out[grid][(kind, cell)] = shared
         return out
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MergeResult):
+            return NotImplemented
+        return (
+            self.base == other.base
+            and self.networks == other.networks
+            and self.grid_ids == other.grid_ids
+            and np.array_equal(self.assignment, other.assignment)
+            and dict(self.infeasible) == dict(other.infeasible)
+            and self.report == other.report
+            and self.bounds == other.bounds
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # holds arrays: equal values, no hash
 
     def __repr__(self) -> str:
         r = self.report

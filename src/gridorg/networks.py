@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from gridorg._fields import describe, id_problem
+from gridorg._fields import count_problem, describe, id_problem
 from gridorg.errors import (
     ArgumentTypeError,
     InvalidArgumentError,
@@ -63,10 +63,11 @@ def _fail(problems: list[Problem], subject: str) -> None:
 class BaseLayer:
     """The base units grids are drawn over, with their communities, households and adjacency.
 
-    Build one with :meth:`from_records` (or :meth:`from_columns`). Units are kept in the order
-    given; ``adjacency`` is an undirected graph over their ids (``networkx.Graph`` on demand,
-    compressed sparse rows inside). Every unit belongs to exactly one community (the id of a
-    community unit of the organisation the merge will feed).
+    Build one with :meth:`from_records` (the fields are not checked when the class is called
+    directly). Units are kept in the order given; ``adjacency`` is an undirected graph over
+    their ids (``networkx.Graph`` on demand, compressed sparse rows inside). Every unit
+    belongs to exactly one community (the id of a community unit of the organisation the merge
+    will feed).
     """
 
     ids: tuple[str, ...]
@@ -143,11 +144,9 @@ class BaseLayer:
                 )
                 community = ""
             count = row.get("households", 0)
-            if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < 0:
-                text = (
-                    f"base unit {uid!r}: households must be a non-negative integer, "
-                    f"got {describe(count)}"
-                )
+            bad = count_problem("households", count)
+            if bad:
+                text = f"base unit {uid!r}: {bad}"
                 problems.append(
                     Problem("invalid_households", text, unit=uid, index=i, field="households")
                 )
@@ -296,6 +295,30 @@ class BaseLayer:
         )
         return graph
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BaseLayer):
+            return NotImplemented
+        if self is other:
+            return True
+        same_xy = (self.xy is None and other.xy is None) or (
+            self.xy is not None
+            and other.xy is not None
+            and np.array_equal(self.xy, other.xy, equal_nan=True)
+        )
+        return (
+            self.ids == other.ids
+            and self.communities == other.communities
+            and self.crs == other.crs
+            and np.array_equal(self.community_of, other.community_of)
+            and np.array_equal(self.households, other.households)
+            and np.array_equal(self._offsets, other._offsets)
+            and np.array_equal(self._neighbours, other._neighbours)
+            and same_xy
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.ids, self.crs, len(self._neighbours)))
+
     def __repr__(self) -> str:
         return (
             f"<BaseLayer: {len(self):,} units in {len(self.communities):,} communities, "
@@ -348,7 +371,12 @@ def _cells(value: object) -> dict[str, tuple[str, ...]]:
         if isinstance(units, str) or not isinstance(units, Iterable):
             msg = f"cell {cell!r}: expected a collection of base unit ids, got {describe(units)}"
             raise ArgumentTypeError(msg)
-        cells[cell] = tuple(units)
+        listed = tuple(units)
+        wrong = [uid for uid in listed if not isinstance(uid, str)]
+        if wrong:
+            msg = f"cell {cell!r}: base unit ids are strings, got {describe(wrong[0])}"
+            raise ArgumentTypeError(msg)
+        cells[cell] = listed
     return cells
 
 
