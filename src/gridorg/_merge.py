@@ -361,16 +361,17 @@ def rebalance(
     *,
     contiguous: bool,
 ) -> IntArray:
-    """Last resort for grids still below ``minimum``: pool one with an adjacent grid of its
-    community and cut the pool in two connected halves, when both halves then fit the bounds.
-    Returns the new assignment (grids keep their numbers)."""
+    """Last resort for grids still below ``minimum``: join an adjacent grid of its community
+    that has room (earlier cuts may have made some), or else pool it with one and cut the pool
+    in two connected halves, when both halves then fit the bounds. Returns the new assignment
+    (emptied grids simply disappear when renumbered)."""
     assignment = assignment.copy()
     count = int(assignment.max()) + 1 if len(assignment) else 0
     sizes = np.bincount(assignment, weights=households, minlength=count).astype(np.int64)
     starts = np.repeat(np.arange(len(assignment)), np.diff(offsets))
     for g in np.argsort(sizes, kind="stable").tolist():
         if sizes[g] >= minimum:
-            break
+            continue
         members = np.flatnonzero(assignment == g)
         if len(members) == 0:
             continue
@@ -380,7 +381,15 @@ def rebalance(
         borders: dict[int, int] = {}
         for s in other[same & (other != g)].tolist():
             borders[s] = borders.get(s, 0) + 1
-        for s in sorted(borders, key=lambda t: (-borders[t], t)):
+        ordered = sorted(borders, key=lambda t: (-borders[t], t))
+        room = [s for s in ordered if sizes[s] + sizes[g] <= maximum]
+        if room:  # earlier cuts may have made room: simply join
+            s = room[0]
+            assignment[members] = s
+            sizes[s] += sizes[g]
+            sizes[g] = 0
+            continue
+        for s in ordered:
             pool = np.concatenate([members, np.flatnonzero(assignment == s)])
             total = int(households[pool].sum())
             if not 2 * minimum <= total <= 2 * maximum:

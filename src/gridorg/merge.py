@@ -212,6 +212,17 @@ def _bounds(minimum: object, maximum: object) -> tuple[int, int]:
     return int(minimum), int(maximum)  # type: ignore[call-overload]
 
 
+def _seed(seed: object) -> None:
+    if isinstance(seed, np.random.Generator):
+        return
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        msg = f"seed must be a non-negative integer or a numpy Generator, got {seed!r}"
+        raise ArgumentTypeError(msg)
+    if seed < 0:
+        msg = f"seed must be a non-negative integer, got {seed}"
+        raise InvalidArgumentError(msg)
+
+
 def _weights(networks: Sequence[FunctionalNetwork], weights: object) -> npt.NDArray[np.float64]:
     if weights is None:
         return np.ones(len(networks))
@@ -257,13 +268,14 @@ def _check_connected(base: BaseLayer, by_community: bool) -> None:
         members = np.flatnonzero(groups == c)
         pieces = int(_merge.components(members, offsets, neighbours).max()) + 1
         if pieces > 1:
-            name = base.communities[c] if by_community else "the base layer"
+            what = f"community {base.communities[c]!r}" if by_community else "the base layer"
             text = (
-                f"community {name!r} is split into {pieces} pieces by the adjacency; a contiguous "
-                "merge needs each community connected (add the missing adjacencies, or pass "
+                f"{what} is split into {pieces} pieces by the adjacency; a contiguous merge "
+                "needs each community connected (add the missing adjacencies, or pass "
                 "contiguous=False)"
             )
-            problems.append(Problem("disconnected_community", text, unit=name))
+            unit = base.communities[c] if by_community else None
+            problems.append(Problem("disconnected_community", text, unit=unit))
     if problems:
         raise NetworkError(problems, subject="merge")
 
@@ -295,6 +307,7 @@ def merge_networks(
     start = time.perf_counter()
     minimum, maximum = _bounds(min_households, max_households)
     by_community = _respect(respect)
+    _seed(seed)
     if not isinstance(contiguous, bool):
         msg = f"contiguous must be True or False, got {contiguous!r}"
         raise ArgumentTypeError(msg)
@@ -429,10 +442,11 @@ def _report(
     starts = np.repeat(np.arange(len(base)), np.diff(offsets))
     same = assignment[starts] == assignment[neighbours]
     count = len(households)
-    inner = np.bincount(assignment[starts][same], minlength=count)
-    touching = np.bincount(assignment[starts], minlength=count)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        compact = np.where(touching > 0, inner / np.maximum(touching, 1), 1.0)
+    # Directed edges from a grid's units: 2 per internal pair, 1 per border pair.
+    doubled = np.bincount(assignment[starts][same], minlength=count)
+    border = np.bincount(assignment[starts], minlength=count) - doubled
+    pairs = doubled / 2 + border
+    compact = np.where(pairs > 0, (doubled / 2) / np.maximum(pairs, 1), 1.0)
     return MergeReport(
         method=method,
         grids=count,
@@ -516,6 +530,7 @@ def greedy_growing(
     (the middle of the bounds), then start the next grid."""
     start = time.perf_counter()
     minimum, maximum = _bounds(min_households, max_households)
+    _seed(seed)
     resolve(networks, base)
     target = (minimum + maximum) / 2
     offsets, neighbours = base.csr
@@ -607,6 +622,13 @@ def with_grids(
             outer.extend(org._parts.ids.take(top))
         if outer:
             org = org.remove(*outer, drop_links=drop_links)
+    spanning = _spanning(result)
+    if spanning:
+        msg = (
+            f"grid {spanning[0]!r} spans several communities (a merge with respect=()); "
+            "with_grids attaches grids under one community each"
+        )
+        raise InvalidArgumentError(msg)
     households = result.households
     communities = result.community
     clash = [g for g in result.grid_ids if g in org or org.links.entity_ref(g) is not None]
@@ -624,3 +646,10 @@ def with_grids(
         }
         for grid in result.grid_ids
     )
+
+
+def _spanning(result: MergeResult) -> list[str]:
+    """The grids whose base units lie in more than one community."""
+    pairs = np.unique(np.column_stack([result.assignment, result.base.community_of]), axis=0)
+    counts = np.bincount(pairs[:, 0], minlength=len(result.grid_ids))
+    return [result.grid_ids[g] for g in np.flatnonzero(counts > 1).tolist()]

@@ -107,7 +107,7 @@ class BaseLayer:
         communities: list[str] = []
         households: list[int] = []
         points: list[tuple[float, float] | None] = []
-        crs: set[str] = set()
+        crs: dict[str, str] = {}
         for i, row in enumerate(rows):
             where = f"base unit {i}"
             if not isinstance(row, Mapping):
@@ -132,23 +132,26 @@ class BaseLayer:
                 problems.append(Problem("unknown_field", text, index=i, field=unknown[0]))
             uid = row.get("id")
             bad = id_problem("id", uid)
+            named: str | None = uid if not bad else None
             if bad:
                 problems.append(Problem("invalid_id", f"{where}: {bad}", index=i, field="id"))
                 uid = f"\0{i}"
+            else:
+                where = f"base unit {uid!r}"
             community = row.get("community")
             bad = id_problem("community", community)
             if bad:
-                text = f"base unit {uid!r}: {bad}"
+                text = f"{where}: {bad}"
                 problems.append(
-                    Problem("invalid_community", text, unit=uid, index=i, field="community")
+                    Problem("invalid_community", text, unit=named, index=i, field="community")
                 )
                 community = ""
             count = row.get("households", 0)
             bad = count_problem("households", count)
             if bad:
-                text = f"base unit {uid!r}: {bad}"
+                text = f"{where}: {bad}"
                 problems.append(
-                    Problem("invalid_households", text, unit=uid, index=i, field="households")
+                    Problem("invalid_households", text, unit=named, index=i, field="households")
                 )
                 count = 0
             point = None
@@ -159,19 +162,23 @@ class BaseLayer:
                 try:
                     where_ = Location.from_record(row["location"])
                 except RecordError as err:
-                    text = f"base unit {uid!r}: {err.problems[0].message}"
+                    text = f"{where}: {err.problems[0].message}"
                     problems.append(
-                        Problem("invalid_location", text, unit=uid, index=i, field="location")
+                        Problem("invalid_location", text, unit=named, index=i, field="location")
                     )
                 else:
-                    crs.add(where_.crs)
+                    crs.setdefault(where_.crs, str(uid))
                     point = (where_.x, where_.y)
             ids.append(str(uid))
             communities.append(str(community))
             households.append(int(count))
             points.append(point)
         if len(crs) > 1:
-            problems.append(Problem("mixed_crs", "base unit locations mix WGS84 and planar"))
+            (a, first), (b, second) = list(crs.items())[:2]
+            text = (
+                f"base unit locations mix coordinate systems: {first!r} is {a}, {second!r} is {b}"
+            )
+            problems.append(Problem("mixed_crs", text, unit=second, field="location"))
         return cls._build(
             ids, communities, households, points, next(iter(crs), None), adjacency, problems
         )

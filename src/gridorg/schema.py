@@ -50,6 +50,26 @@ roles not held, unknown categories, coordinates out of range): problems raise
 
 The pydantic models below also produce :func:`json_schema`; they are an implementation detail
 of the document format, not a second way to build organisations.
+
+The values of multi-network merging (多网合一) have documents of their own, each with its
+``format`` and ``version`` 1:
+
+* ``gridorg.base_layer``, a :class:`~gridorg.BaseLayer`: ``units`` as equal-length columns
+  ``id``, ``community`` and ``households``, with optional ``x`` and ``y`` (``null`` where a
+  unit has no location) in the coordinate system ``crs``; ``adjacency`` as two equal-length
+  arrays of unit ids, ``from`` and ``to``, each adjacent pair once;
+* ``gridorg.networks``, a list of :class:`~gridorg.FunctionalNetwork`: ``networks``, each with
+  its ``kind`` (distinct), ``name`` and ``cells`` (cell id to the ids of the units it covers);
+* ``gridorg.merge``, a :class:`~gridorg.MergeResult`: ``method``, ``bounds``
+  (``min_households``, ``max_households``), ``base`` (``units`` and ``adjacency`` as above),
+  ``networks``, ``grid_ids``, ``assignment`` (each base unit's grid, as a position in
+  ``grid_ids``), ``infeasible`` (grid id to the reason) and ``report`` (the report's figures).
+
+:func:`dump_value` writes any of these values, or an organisation; :func:`load_value` reads
+whatever format a document declares, raising :class:`~gridorg.SchemaError` for the shape and
+:class:`~gridorg.NetworkError` for the base layer and networks, each problem at its JSON path
+(``$.base.units.households[3]``, ``$.networks[1].cells.h2[0]``, ``$.assignment[7]``).
+``json_schema(format=...)`` gives each format's JSON Schema.
 """
 
 from __future__ import annotations
@@ -61,15 +81,16 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, NotRequired, Union
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, NotRequired, Union
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag, with_config
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
+from gridorg import _schema_merge
 from gridorg._build import Raw, build
 from gridorg._convert import records_to_raw
 from gridorg._fields import COUNT_FIELDS, FIELDS, MAX_COUNT, copy_json
@@ -97,14 +118,36 @@ from gridorg.errors import (
     SchemaError,
 )
 from gridorg.hierarchy import Organisation
+from gridorg.networks import BaseLayer, FunctionalNetwork
 from gridorg.tiers import FORMS, LevelScheme, Tier
 
-__all__ = ["dump", "dump_file", "dumps", "json_schema", "load", "load_file", "loads"]
+if TYPE_CHECKING:
+    from gridorg.merge import MergeResult
+
+__all__ = [
+    "FORMATS",
+    "dump",
+    "dump_file",
+    "dump_value",
+    "dumps",
+    "dumps_value",
+    "json_schema",
+    "load",
+    "load_file",
+    "load_value",
+    "loads",
+    "loads_value",
+]
 
 #: The value of a document's ``"format"`` field.
 FORMAT: Final = "gridorg.organisation"
 #: The document format version this release writes and reads.
 VERSION: Final = 1
+#: Every document format this release reads and writes, each at version :data:`VERSION`.
+FORMATS: Final = (FORMAT, *_schema_merge.DOCUMENTS)
+
+#: A value that has a document: what :func:`dump_value` takes and :func:`load_value` returns.
+Value = Union[Organisation, BaseLayer, tuple[FunctionalNetwork, ...], "MergeResult"]
 
 #: The two layouts of a document's units.
 Layout = Literal["columns", "records"]
@@ -364,6 +407,42 @@ def dumps(org: Organisation, *, layout: Layout = "columns", indent: int | None =
     return _serialise(dump(org, layout=layout), indent, ascii_only=False)
 
 
+def dump_value(value: Value | Sequence[FunctionalNetwork]) -> dict[str, Any]:
+    """Return ``value`` as a JSON-compatible document that :func:`load_value` turns back into it.
+
+    ``value`` is an :class:`~gridorg.Organisation` (written as :func:`dump` writes it), a
+    :class:`~gridorg.BaseLayer`, a sequence of :class:`~gridorg.FunctionalNetwork` or a
+    :class:`~gridorg.MergeResult`; the document's ``format`` says which.
+    """
+    if isinstance(value, Organisation):
+        return dump(value)
+    if isinstance(value, BaseLayer):
+        return _schema_merge.dump_base_layer(value)
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        for n, item in enumerate(value):
+            if not isinstance(item, FunctionalNetwork):
+                msg = (
+                    f"dump_value() takes a sequence of FunctionalNetwork values; item {n} is a "
+                    f"{type(item).__name__}"
+                )
+                raise ArgumentTypeError(msg)
+        return _schema_merge.dump_networks(value)
+    from gridorg.merge import MergeResult
+
+    if isinstance(value, MergeResult):
+        return _schema_merge.dump_merge(value)
+    msg = (
+        "dump_value() needs an Organisation, a BaseLayer, a sequence of FunctionalNetwork or a "
+        f"MergeResult, got {type(value).__name__}"
+    )
+    raise ArgumentTypeError(msg)
+
+
+def dumps_value(value: Value | Sequence[FunctionalNetwork], *, indent: int | None = None) -> str:
+    """Return ``value`` as JSON text (see :func:`dump_value`); non-ASCII text is kept as is."""
+    return _serialise(dump_value(value), indent, ascii_only=False)
+
+
 def _serialise(document: dict[str, Any], indent: int | None, *, ascii_only: bool) -> str:
     return json.dumps(
         document,
@@ -460,33 +539,72 @@ def load_file(path: str | os.PathLike[str]) -> Organisation:
     return loads(data)
 
 
+def load_value(data: Mapping[str, Any]) -> Value:
+    """Validate a document of any format (as from ``json.loads``) and return its value.
+
+    The document's ``format`` decides: an :class:`~gridorg.Organisation` (read as :func:`load`
+    reads it), a :class:`~gridorg.BaseLayer`, a tuple of :class:`~gridorg.FunctionalNetwork`
+    or a :class:`~gridorg.MergeResult`. Raises :class:`~gridorg.FormatVersionError` for a
+    missing or unknown format or version, :class:`~gridorg.SchemaError` when the document does
+    not have its format's shape, and for the merge formats :class:`~gridorg.NetworkError` when
+    the base layer or the networks are invalid. Each problem carries its JSON path.
+    """
+    document = _document(data, "document")
+    found = document.get("format")
+    if type(found) is str and found in _schema_merge.DOCUMENTS:
+        return _schema_merge.load_document(document, found)
+    if found == FORMAT:
+        return load(document)
+    formats = ", ".join(map(repr, FORMATS))
+    if "format" in document:
+        code, text = "unknown_format", f"$.format: expected one of {formats}, got {show(found)}"
+    else:
+        code, text = (
+            "missing_format",
+            f"$.format: missing; a gridorg document declares one of {formats}",
+        )
+    raise FormatVersionError(
+        [Problem(code, text, field="format", path="$.format")], subject="document"
+    )
+
+
+def loads_value(text: str | bytes) -> Value:
+    """Parse JSON text (or UTF-8 bytes) and :func:`load_value` the document in it."""
+    return load_value(_parse(_decoded(text, "document"), "document"))
+
+
 @functools.cache
-def _schema() -> dict[str, Any]:
-    schema = OrganisationDocument.model_json_schema()
+def _schema(format: str) -> dict[str, Any]:
+    model = OrganisationDocument if format == FORMAT else _schema_merge.DOCUMENTS[format]
+    schema = model.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
-def json_schema() -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of organisation documents, as a new dict.
+def json_schema(*, format: str = FORMAT) -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of documents of ``format``, as a new dict.
 
-    It is generated from the same models that :func:`load` validates with. It cannot express
-    the structural rules (unique ids, existing parents, tier order, link ends that exist) or
-    that the columns and the location arrays have equal lengths; :func:`load` checks those too.
+    ``format`` is one of :data:`FORMATS`; the default is organisation documents. The schema is
+    generated from the same models that :func:`load` and :func:`load_value` validate with. It
+    cannot express the structural rules (unique ids, existing parents, tier order, link ends and
+    cell units that exist) or that columns have equal lengths; loading checks those too.
     """
-    return copy.deepcopy(_schema())
+    if format not in FORMATS:
+        msg = f"format must be one of {', '.join(map(repr, FORMATS))}, got {format!r}"
+        raise InvalidArgumentError(msg)
+    return copy.deepcopy(_schema(format))
 
 
 # ---------------------------------------------------------------------- load helpers
 
 
-def _document(data: object) -> dict[str, Any]:
+def _document(data: object, subject: str = _SUBJECT) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         text = f"$: a document must be a JSON object, got {show(data)}"
-        raise SchemaError([Problem("invalid_document", text, path="$")], subject=_SUBJECT)
+        raise SchemaError([Problem("invalid_document", text, path="$")], subject=subject)
     return data if type(data) is dict else dict(data)
 
 
-def _decoded(text: object) -> str:
+def _decoded(text: object, subject: str = _SUBJECT) -> str:
     if isinstance(text, str):
         return text
     if isinstance(text, bytes | bytearray):
@@ -495,7 +613,7 @@ def _decoded(text: object) -> str:
         except UnicodeDecodeError as err:
             message = f"$: the text is not UTF-8: byte {err.start} is {err.object[err.start]:#04x}"
             raise SchemaError(
-                [Problem("invalid_json", message, path="$")], subject=_SUBJECT
+                [Problem("invalid_json", message, path="$")], subject=subject
             ) from None
     msg = f"loads() needs a str or bytes, got {type(text).__name__}"
     raise ArgumentTypeError(msg)
@@ -522,7 +640,7 @@ def _no_constants(name: str) -> Any:
     raise _RejectedJSONError(msg)
 
 
-def _parse(text: str) -> Any:
+def _parse(text: str, subject: str = _SUBJECT) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
     except json.JSONDecodeError as err:
@@ -534,7 +652,7 @@ def _parse(text: str) -> Any:
         message = f"$: not valid JSON: {err}"
     except (ValueError, RecursionError) as err:
         message = f"$: cannot read the JSON: {err}"
-    raise SchemaError([Problem("invalid_json", message, path="$")], subject=_SUBJECT)
+    raise SchemaError([Problem("invalid_json", message, path="$")], subject=subject)
 
 
 def _check_format(document: Mapping[str, Any]) -> None:
@@ -546,6 +664,8 @@ def _check_format(document: Mapping[str, Any]) -> None:
         found = document["format"]
         if not (type(found) is str and found == FORMAT):
             text = f"$.format: expected {FORMAT!r}, got {show(found)}"
+            if type(found) is str and found in _schema_merge.DOCUMENTS:
+                text += "; load_value() reads documents of every format"
             problems.append(Problem("unknown_format", text, field="format", path="$.format"))
     if "version" not in document:
         text = f"$.version: missing; this release reads version {VERSION}"

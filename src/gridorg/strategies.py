@@ -32,9 +32,12 @@ from gridorg._link_strategies import (
     people,
     service_sites,
 )
+from gridorg._network_strategies import base_layers, functional_networks
 from gridorg._tree_strategies import organisations, records, schemes, unit_ids, units
 
 __all__ = [
+    "base_layers",
+    "functional_networks",
     "locations",
     "organisations",
     "organisations_with_links",
