@@ -69,6 +69,12 @@ def _sites(_: type[Any]) -> SearchStrategy[Any]:
     return service_sites()
 
 
+def _base_layers(_: type[Any]) -> SearchStrategy[Any]:
+    from gridorg.strategies import base_layers
+
+    return base_layers()
+
+
 def register() -> None:
     """Register strategies for :class:`~gridorg.Organisation`, :class:`~gridorg.Unit`,
     :class:`~gridorg.LevelScheme`, :class:`~gridorg.Location`, the partner classes,
@@ -78,6 +84,7 @@ def register() -> None:
 
     from gridorg.hierarchy import Organisation
     from gridorg.locations import Location
+    from gridorg.networks import BaseLayer
     from gridorg.partners import Department, Partner, VolunteerTeam
     from gridorg.people import Person
     from gridorg.sites import ServiceSite
@@ -93,3 +100,4 @@ def register() -> None:
     st.register_type_strategy(VolunteerTeam, _volunteer_teams)
     st.register_type_strategy(Person, _people)
     st.register_type_strategy(ServiceSite, _sites)
+    st.register_type_strategy(BaseLayer, _base_layers)

@@ -14,7 +14,9 @@ then rejected; each one says in its docstring how its examples shrink.
 ``st.from_type(Organisation)``, ``st.from_type(Unit)`` and ``st.from_type(LevelScheme)`` use
 these strategies too. :func:`organisations_with_links` adds partners, people, service sites,
 unit locations and typed links to an organisation, each link drawn between existing things of
-the kinds and tiers it allows.
+the kinds and tiers it allows. :func:`base_layers` and :func:`functional_networks` draw the
+inputs of a multi-network merge: connected community patches of base units, and overlapping
+departmental grids over them (with gaps, overlaps and boundary-crossing cells when allowed).
 
 This module needs the optional dependency hypothesis (``pip install 'gridorg[hypothesis]'``);
 importing :mod:`gridorg` itself never imports it. Bad arguments raise
