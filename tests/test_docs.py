@@ -38,7 +38,8 @@ def _python_blocks(markdown: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "page", ["README.md", "docs/quickstart.md", "docs/index.md", "docs/links.md"]
+    "page",
+    ["README.md", "docs/quickstart.md", "docs/index.md", "docs/links.md", "docs/merging.md"],
 )
 def test_python_blocks_in_pages_run(page: str, tmp_path: Path) -> None:
     blocks = _python_blocks((ROOT / page).read_text(encoding="utf-8"))

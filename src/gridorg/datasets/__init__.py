@@ -5,8 +5,11 @@ and Songtao (松桃) counties from the figures published in a 2025 report on the
 grassroots governance; :func:`provenance` says, figure by figure, what is published and what
 is a modelling assumption. :func:`synthetic` draws organisations of any size, up to a whole
 country, and :func:`synthetic_columns` gives the same as numpy columns.
+:func:`songtao_networks` is Songtao's merge scenario (多网合一): a base layer and functional
+grids that merge into the published 102 comprehensive grids.
 """
 
+from gridorg.datasets._merge_scenario import songtao_networks
 from gridorg.datasets._presets import songtao, yinjiang
 from gridorg.datasets._provenance import (
     PROVENANCE_STATUSES,
@@ -22,6 +25,7 @@ __all__ = [
     "ProvenanceStatus",
     "provenance",
     "songtao",
+    "songtao_networks",
     "synthetic",
     "synthetic_columns",
     "yinjiang",

@@ -457,6 +457,17 @@ SONGTAO: Final[tuple[ProvenanceRow, ...]] = (
         "102 units of tier grid.",
     ),
     _Y(
+        "merge scenario: grids merged from the functional networks",
+        "102",
+        "published",
+        "「按照“多网合一”要求，优化设置综合网格102个」",
+        "merge_networks over the base layer and networks of songtao_networks(), with its "
+        "bounds (200–450 households), gives 102 grids, none outside the bounds; "
+        "Organisation.with_grids puts them in place of the preset's grids. The base layer and "
+        "the networks are drawn (see the merge scenario assumptions), so the count is matched "
+        "by the choice of seed, not predicted.",
+    ),
+    _Y(
         "iron triangle (铁三角)",
         "党小组(党支部)+网格员+联户长",
         "published",
@@ -696,6 +707,97 @@ SONGTAO: Final[tuple[ProvenanceRow, ...]] = (
         "the middle of their grids. Each party-mass service centre stands within 60 m of its "
         "community's location, and every grid lies within 700 m of its centre in a straight "
         "line. Household heads have no location.",
+    ),
+    _Y(
+        "merge scenario: functional networks",
+        "8: 党建, 综治, 民政, 环保, 城管, 卫生健康, 市场监管, 应急管理",
+        "assumption",
+        "for Songtao only 「按照“多网合一”要求」; for Yinjiang 「推动党建、综治、环保、城管等功能"
+        "网格“多网合一”」",
+        "The report names the merged networks only for Yinjiang. Songtao is taken to have "
+        "merged the same four and, for 等, four more of the nine of the 2024 central list "
+        "(NETWORK_KINDS): civil affairs, health, market regulation, emergency management. "
+        "Petitions (信访) is left out, taken to reach the grids through comprehensive "
+        "governance (综治).",
+    ),
+    _Y(
+        "merge scenario: bounds",
+        "200–450 households per grid",
+        "assumption",
+        _NOT_PUBLISHED,
+        "The preset's households per grid, passed as min_households and max_households, so "
+        "that the merged grids keep to the preset's own assumption.",
+    ),
+    _Y(
+        "merge scenario: layout",
+        "a 32 × 32 lattice of 80 m squares; the communities along a Hilbert curve",
+        "assumption",
+        _NOT_PUBLISHED,
+        "A schematic city, not a map: each square is one base unit, adjacent to the squares "
+        "beside it (1,984 adjacent pairs), with a planar location in metres. The 1,024 squares "
+        "are shared among the communities in proportion to their households (216 for "
+        "南门社区 down to 25 for community 10), each community a consecutive stretch of one "
+        "Hilbert curve through the lattice, so that it is connected.",
+    ),
+    _Y(
+        "merge scenario: base units",
+        "1,024: buildings (楼栋) on 50 % of the 2 × 2 squares, lanes (街巷) on 30 %, blocks "
+        "(街区) on 20 %",
+        "assumption",
+        _NOT_PUBLISHED,
+        "Households drawn uniformly, 18–54 for a building, 6–24 for a lane, 24–72 for a "
+        "block, then shared out in each community so that it holds exactly the preset's "
+        "households (33,250 in all), at least 1 a unit: 6–84 a unit, median 30. An id is the "
+        "community's id, the kind's letter (B, L, K) and the unit's number along the curve: "
+        "ST-LG-C01-B001.",
+    ),
+    _Y(
+        "merge scenario: party-building network (党建网格)",
+        "73 cells, one per grid party group",
+        "assumption",
+        "「设立网格党小组73个」 gives the count, not the cells",
+        "Each community's stretch of the curve is cut into as many cells as the preset has "
+        "grid party groups there, each 80–120 % of the community's mean: 313–640 households, "
+        "38 of them above the maximum. No gaps, no overlaps, no cell crosses a community line.",
+    ),
+    _Y(
+        "merge scenario: the other networks",
+        "cells of 200–400 (综治) and 2,400–4,000 (民政) households inside communities; "
+        "600–1,200 (城管), 800–1,600 (市场监管), 1,200–2,400 (卫生健康), 1,500–3,000 "
+        "(应急管理) and 2,000–4,000 (环保) across community lines",
+        "assumption",
+        _NOT_PUBLISHED,
+        "Each network, from its own seed, cuts a Hilbert path into runs of households drawn "
+        "uniformly in its range: 综治 and 民政 the communities' path, community by community; "
+        "the others the curve turned or mirrored over the whole lattice, so that their cells "
+        "cross community lines. 综治 cells reach 2–4 units over every other community line, "
+        "and a quarter of the units that start a 综治 cell (30 % for 卫生健康) are listed in "
+        "the cell before as well (overlaps). 城管 leaves one building in eight to property "
+        "management and 市场监管 covers lanes and blocks only (gaps). The networks have 73, "
+        "121, 17, 11, 37, 18, 29 and 17 cells.",
+    ),
+    _Y(
+        "merge scenario: seed",
+        "299",
+        "assumption",
+        _NOT_PUBLISHED,
+        "Over seeds 0–2,399 the merge under the bounds gives 98–113 grids (median 106; 102 "
+        "for 103 seeds). 299 is the first seed for which it gives 102, none outside the "
+        "bounds, whatever its own tie-breaking seed (0–19), with every community within one "
+        "grid of the preset: 21, 19, 15, 12, 7, 6, 6, 4, 3, 3, 3, 3 against 20, 20, 16, 13, 6, "
+        "6, 6, 3, 3, 3, 3, 3. The count is matched by this choice, not predicted.",
+    ),
+    _Y(
+        "merge scenario: links of the replaced grids",
+        "dropped (drop_links=True)",
+        "assumption",
+        _NOT_PUBLISHED,
+        "songtao().with_grids(result, drop_links=True) removes the preset's 102 grids with "
+        "their 2,697 household heads and the links that touch them: 33 contact points on key "
+        "grids and the centres' 102 service links to grids. The merged grids hang directly "
+        "under their communities (not under nested branches), with their households and no "
+        "party form, gridders or household heads; the 2,892 party members counted on the old "
+        "grids and their heads go with them (64 of 2,956 stay).",
     ),
     _Y(
         "thematic working groups of the coordination mechanism",
