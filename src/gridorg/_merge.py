@@ -368,16 +368,28 @@ def rebalance(
     assignment = assignment.copy()
     count = int(assignment.max()) + 1 if len(assignment) else 0
     sizes = np.bincount(assignment, weights=households, minlength=count).astype(np.int64)
-    starts = np.repeat(np.arange(len(assignment)), np.diff(offsets))
+    order = np.argsort(assignment, kind="stable")
+    cuts = np.searchsorted(assignment[order], np.arange(count + 1))
+    members_of: dict[int, IntArray] = {}
+
+    def members(g: int) -> IntArray:
+        if g not in members_of:
+            members_of[g] = np.sort(order[cuts[g] : cuts[g + 1]])
+        return members_of[g]
+
     for g in np.argsort(sizes, kind="stable").tolist():
         if sizes[g] >= minimum:
             continue
-        members = np.flatnonzero(assignment == g)
-        if len(members) == 0:
+        own = members(g)
+        if len(own) == 0:
             continue
-        edge = assignment[starts] == g
-        other = assignment[neighbours[edge]]
-        same = community[neighbours[edge]] == community[members[0]]
+        around = (
+            np.concatenate([neighbours[offsets[u] : offsets[u + 1]] for u in own.tolist()])
+            if len(own)
+            else np.empty(0, dtype=np.int64)
+        )
+        other = assignment[around]
+        same = community[around] == community[own[0]]
         borders: dict[int, int] = {}
         for s in other[same & (other != g)].tolist():
             borders[s] = borders.get(s, 0) + 1
@@ -385,12 +397,14 @@ def rebalance(
         room = [s for s in ordered if sizes[s] + sizes[g] <= maximum]
         if room:  # earlier cuts may have made room: simply join
             s = room[0]
-            assignment[members] = s
+            assignment[own] = s
             sizes[s] += sizes[g]
             sizes[g] = 0
+            members_of[s] = np.union1d(members(s), own)
+            members_of[g] = own[:0]
             continue
         for s in ordered:
-            pool = np.concatenate([members, np.flatnonzero(assignment == s)])
+            pool = np.concatenate([own, members(s)])
             total = int(households[pool].sum())
             if not 2 * minimum <= total <= 2 * maximum:
                 continue
@@ -404,5 +418,7 @@ def rebalance(
             assignment[half] = g
             assignment[rest] = s
             sizes[g], sizes[s] = a, b
+            members_of[g] = np.sort(half)
+            members_of[s] = rest
             break
     return assignment

@@ -132,18 +132,22 @@ class MergeResult:
         (a unit in two cells of one network counts in both)."""
         resolved = resolve(self.networks, self.base)
         out: dict[str, dict[str, dict[str, int]]] = {}
+        grids = len(self.grid_ids)
         for network, cells in zip(self.networks, resolved, strict=True):
-            table: dict[str, dict[str, int]] = {}
-            for cell, members in zip(network.cells, cells, strict=True):
-                shared = np.bincount(
-                    self.assignment[members],
-                    weights=self.base.households[members],
-                    minlength=len(self.grid_ids),
-                ).astype(np.int64)
-                table[cell] = {
-                    self.grid_ids[g]: int(shared[g])
-                    for g in np.unique(self.assignment[members]).tolist()
-                }
+            # One pass over every (cell, unit) membership: group by (cell, grid).
+            sizes = [len(members) for members in cells]
+            cell_of = np.repeat(np.arange(len(cells)), sizes)
+            units = np.concatenate(cells) if cells else np.empty(0, dtype=np.int64)
+            key = cell_of * max(grids, 1) + self.assignment[units]
+            pairs, where = np.unique(key, return_inverse=True)
+            shared = np.bincount(
+                where.reshape(-1), weights=self.base.households[units], minlength=len(pairs)
+            ).astype(np.int64)
+            table: dict[str, dict[str, int]] = {cell: {} for cell in network.cells}
+            names = list(network.cells)
+            for pair, total in zip(pairs.tolist(), shared.tolist(), strict=True):
+                cell, grid = divmod(pair, max(grids, 1))
+                table[names[cell]][self.grid_ids[grid]] = int(total)
             out[network.kind] = table
         return out
 
@@ -320,7 +324,9 @@ def merge_networks(
     signature = np.column_stack([community, matrix])
     offsets, neighbours = base.csr
     label = _merge.atoms(signature, offsets, neighbours, contiguous=contiguous)
-    label, too_big = _merge.split_oversized(
+    # Units alone above the maximum, and regions the fill cannot lift, are named with their
+    # reasons once the grids are final (see _result).
+    label, _alone = _merge.split_oversized(
         label, base.households, offsets, neighbours, maximum, contiguous=contiguous
     )
     _, label = np.unique(label, return_inverse=True)
@@ -331,7 +337,7 @@ def merge_networks(
     regions = _merge.Regions(
         label, base.households, community, matrix, weight, offsets, neighbours, rank
     )
-    reasons = _merge.fill(regions, minimum, maximum, contiguous=contiguous)
+    _merge.fill(regions, minimum, maximum, contiguous=contiguous)
     _merge.consolidate(regions, maximum)
     assignment = _merge.rebalance(
         regions.final(),
@@ -351,9 +357,7 @@ def merge_networks(
         assignment,
         (minimum, maximum),
         start,
-        {int(regions.label[u]): "" for u in too_big},
-        reasons,
-        regions,
+        cells,
     )
 
 
@@ -364,9 +368,7 @@ def _result(
     assignment: IntArray,
     bounds: tuple[int, int],
     start: float,
-    _big: Mapping[int, str] | None = None,
-    _reasons: Mapping[int, str] | None = None,
-    _regions: Any = None,
+    cells: list[list[IntArray]] | None = None,
 ) -> MergeResult:
     """The result for a finished ``assignment``: grid ids, reasons for every grid outside the
     bounds, crosswalk figures and the report."""
@@ -410,7 +412,8 @@ def _result(
                     f"could join stays within max_households ({maximum:,})"
                 )
         infeasible[ids[g]] = why
-    report = _report(method, base, networks, assignment, households, len(infeasible), start)
+    resolved = resolve(networks, base) if cells is None else cells
+    report = _report(method, assignment, households, resolved, len(infeasible), start, base)
     return MergeResult(
         base=base,
         networks=tuple(networks),
@@ -424,14 +427,13 @@ def _result(
 
 def _report(
     method: str,
-    base: BaseLayer,
-    networks: Sequence[FunctionalNetwork],
     assignment: IntArray,
     households: IntArray,
+    resolved: list[list[IntArray]],
     outside: int,
     start: float,
+    base: BaseLayer,
 ) -> MergeReport:
-    resolved = resolve(networks, base)
     fragments = [
         len(np.unique(assignment[members]))
         for cells in resolved
