@@ -44,27 +44,24 @@ __all__ = ["RoadGraph", "ServiceAccess", "StraightLine", "service_access"]
 WALKING_SPEED = 80.0
 
 
-def _positive(_inst: object, attribute: attrs.Attribute[float], value: object) -> None:
+def _check_positive(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        msg = f"{attribute.name} must be a finite number, got {value!r}"
+        msg = f"{name} must be a finite number, got {value!r}"
         raise InvalidArgumentError(msg)
     if value <= 0:
-        msg = f"{attribute.name} must be positive, got {value!r}"
+        msg = f"{name} must be positive, got {value!r}"
         raise InvalidArgumentError(msg)
+
+
+def _positive(_inst: object, attribute: attrs.Attribute[float], value: object) -> None:
+    _check_positive(attribute.name, value)
 
 
 def _detour(inst: object, attribute: attrs.Attribute[float], value: object) -> None:
-    _positive(inst, attribute, value)
+    _check_positive(attribute.name, value)
     if float(value) < 1.0:  # type: ignore[arg-type]
         msg = f"detour must be at least 1 (no route beats the straight line), got {value!r}"
         raise InvalidArgumentError(msg)
-
-
-@attrs.frozen
-class _Named:
-    """Names an argument in the messages of the field checks."""
-
-    name: str
 
 
 @attrs.frozen
@@ -207,7 +204,7 @@ def service_access(
     if tier not in org.scheme.names:
         msg = f"tier {tier!r} is not in the scheme; its tiers are {', '.join(org.scheme.names)}"
         raise UnknownTierError(msg)
-    _positive(None, _Named("threshold"), threshold)  # type: ignore[arg-type]
+    _check_positive("threshold", threshold)
     links = org.links
     wanted = None if kinds is None else _site_kinds(kinds)
     site_rows = [
