@@ -105,10 +105,6 @@ def _rows_between(links: CrossLinks, start: int, stop: int) -> npt.NDArray[np.in
     return rows
 
 
-def _unit(org: Organisation, uid: str) -> int:
-    return org.index(uid)
-
-
 def _ref(org: Organisation, uid: str) -> tuple[int, int]:
     if uid in org:
         return UNIT, org.index(uid)
@@ -143,7 +139,7 @@ def partners_of(
     wanted = None if kind is None else _partner_kind(kind)
     links = org.links
     t = links._table
-    k = _unit(org, uid)
+    k = org.index(uid)
     rows = _touching(links, UNIT, k)
     found = [int(t.src[r]) for r in rows.tolist() if t.src_type[r] == PARTNER]
     if via_sites:
@@ -159,7 +155,7 @@ def people_of(org: Organisation, uid: str, role: Role | str | None = None) -> tu
     wanted = None if role is None else _role(role)
     links = org.links
     t = links._table
-    rows = _touching(links, UNIT, _unit(org, uid))
+    rows = _touching(links, UNIT, org.index(uid))
     found = dict.fromkeys(int(t.src[r]) for r in rows.tolist() if t.src_type[r] == PERSON)
     people = [links._people[i] for i in found]
     return tuple(p for p in people if wanted is None or wanted in p.roles)
@@ -173,7 +169,7 @@ def responsible_departments(
     departments = [d for d in links.departments.values() if category in d.categories]
     if at is None:
         return tuple(departments)
-    k = _unit(org, at)
+    k = org.index(at)
     size = org.column("size")
     line = {k, *(int(a) for a in _ancestor_positions(org, k))}
 
@@ -210,7 +206,7 @@ def _ancestor_positions(org: Organisation, k: int) -> list[int]:
 def contact_points(org: Organisation, uid: str, *, inherited: bool = False) -> tuple[Person, ...]:
     links = org.links
     t = links._table
-    k = _unit(org, uid)
+    k = org.index(uid)
     line = [k, *_ancestor_positions(org, k)] if inherited else [k]
     found: dict[int, None] = {}
     for position in line:
@@ -220,7 +216,7 @@ def contact_points(org: Organisation, uid: str, *, inherited: bool = False) -> t
 
 
 def iron_triangle(org: Organisation, grid: str) -> IronTriangle:
-    k = _unit(org, grid)
+    k = org.index(grid)
     unit = org.unit_at(k)
     party: str | None = None
     if unit.form is not None:

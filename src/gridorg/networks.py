@@ -511,22 +511,10 @@ def pieces(base: BaseLayer, members: IntArray) -> int:
     """How many connected pieces the units ``members`` form in the adjacency."""
     if len(members) == 0:
         return 0
-    inside = set(members.tolist())
-    seen: set[int] = set()
-    count = 0
-    for start in members.tolist():
-        if start in seen:
-            continue
-        count += 1
-        stack = [start]
-        seen.add(start)
-        while stack:
-            k = stack.pop()
-            for m in base.neighbours(k).tolist():
-                if m in inside and m not in seen:
-                    seen.add(m)
-                    stack.append(m)
-    return count
+    from gridorg._merge import components  # scipy: loaded when first needed
+
+    offsets, neighbours = base.csr
+    return int(components(members, offsets, neighbours).max()) + 1
 
 
 def diagnose(
