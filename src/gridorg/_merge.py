@@ -179,13 +179,12 @@ def split_oversized(
     maximum: int,
     *,
     contiguous: bool,
-) -> tuple[IntArray, list[int]]:
-    """Cut every label group above ``maximum`` households into parts within it; return the new
-    labels and the base units that alone exceed the maximum."""
+) -> IntArray:
+    """Cut every label group above ``maximum`` households into parts within it (a unit alone
+    above it stays a part of its own); return the new labels."""
     label = label.copy()
     totals = np.bincount(label, weights=households).astype(np.int64)
     next_label = int(label.max()) + 1 if len(label) else 0
-    too_big: list[int] = []
     order = np.argsort(label, kind="stable")
     bounds = np.searchsorted(label[order], np.arange(len(totals) + 1))
     for group in np.flatnonzero(totals > maximum).tolist():
@@ -194,12 +193,7 @@ def split_oversized(
         while work:
             part = work.pop()
             total = int(households[part].sum())
-            if total <= maximum:
-                label[part] = next_label
-                next_label += 1
-                continue
-            if len(part) == 1:
-                too_big.append(int(part[0]))
+            if total <= maximum or len(part) == 1:  # a unit alone above it is reported later
                 label[part] = next_label
                 next_label += 1
                 continue
@@ -214,7 +208,7 @@ def split_oversized(
                 work.extend(rest[comp == c] for c in range(int(comp.max()) + 1))
             else:
                 work.append(rest)
-    return label, too_big
+    return label
 
 
 def _grow(
@@ -259,10 +253,9 @@ def _grow(
     return np.asarray(taken, dtype=np.int64)
 
 
-def fill(regions: Regions, minimum: int, maximum: int, *, contiguous: bool) -> dict[int, str]:
-    """Merge regions below ``minimum`` into neighbours; return the regions that stay below it,
-    with the reason."""
-    reasons: dict[int, str] = {}
+def fill(regions: Regions, minimum: int, maximum: int, *, contiguous: bool) -> None:
+    """Merge regions below ``minimum`` into neighbours (any region of the community when not
+    ``contiguous``) within ``maximum``; those that cannot are named later, with the reason."""
     by_community: dict[int, list[int]] = {}
     for r in np.flatnonzero(regions.alive).tolist():
         by_community.setdefault(int(regions.community[r]), []).append(r)
@@ -276,18 +269,13 @@ def fill(regions: Regions, minimum: int, maximum: int, *, contiguous: bool) -> d
         if not regions.alive[r] or int(regions.households[r]) != size or size >= minimum:
             continue
         candidates = list(regions.border[r])
-        if not contiguous or not candidates:
+        if not contiguous:
             peers = by_community.get(int(regions.community[r]), [])
-            extra = [
+            candidates += [
                 s for s in peers if s != r and regions.alive[s] and s not in regions.border[r]
             ]
-            candidates = candidates + ([] if contiguous else extra)
         fits = [s for s in candidates if size + int(regions.households[s]) <= maximum]
         if not fits:
-            if not candidates:
-                reasons[r] = "no other region of its community to merge with"
-            else:
-                reasons[r] = f"every neighbour would take it above max_households ({maximum})"
             continue
         best = min(
             fits,
@@ -305,7 +293,6 @@ def fill(regions: Regions, minimum: int, maximum: int, *, contiguous: bool) -> d
         merged = int(regions.households[kept])
         if merged < minimum:
             heapq.heappush(heap, (merged, int(regions.rank[kept]), kept))
-    return {r: why for r, why in reasons.items() if regions.alive[r]}
 
 
 def consolidate(regions: Regions, maximum: int) -> None:

@@ -80,9 +80,9 @@ def merge_networks(
     signature = np.column_stack([community, matrix])
     offsets, neighbours = base.csr
     label = _merge.atoms(signature, offsets, neighbours, contiguous=contiguous)
-    # Units alone above the maximum, and regions the fill cannot lift, are named with their
-    # reasons once the grids are final (see _result).
-    label, _alone = _merge.split_oversized(
+    # Units alone above the maximum and regions the fill cannot lift are named with their
+    # reasons once the grids are final (build_result).
+    label = _merge.split_oversized(
         label, base.households, offsets, neighbours, maximum, contiguous=contiguous
     )
     _, label = np.unique(label, return_inverse=True)
