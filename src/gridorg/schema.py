@@ -77,7 +77,6 @@ from __future__ import annotations
 import copy
 import functools
 import gzip
-import json
 import os
 import re
 import zlib
@@ -90,7 +89,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
-from gridorg import _schema_merge
+from gridorg import _jsontext, _schema_merge
 from gridorg._build import Raw, build
 from gridorg._convert import records_to_raw
 from gridorg._fields import COUNT_FIELDS, FIELDS, MAX_COUNT, copy_json
@@ -152,7 +151,7 @@ Value = Union[Organisation, BaseLayer, tuple[FunctionalNetwork, ...], "MergeResu
 #: The two layouts of a document's units.
 Layout = Literal["columns", "records"]
 
-_SUBJECT = "organisation document"
+_SUBJECT = _jsontext.SUBJECT
 #: How the structural checks name an input position ("first used by the unit at position 3").
 _NOUN = "the unit at position"
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -404,7 +403,7 @@ def _check_organisation(org: object) -> None:
 
 def dumps(org: Organisation, *, layout: Layout = "columns", indent: int | None = None) -> str:
     """Return ``org`` as JSON text (see :func:`dump`); non-ASCII characters are kept as is."""
-    return _serialise(dump(org, layout=layout), indent, ascii_only=False)
+    return _jsontext.serialise(dump(org, layout=layout), indent, ascii_only=False)
 
 
 def dump_value(value: Value | Sequence[FunctionalNetwork]) -> dict[str, Any]:
@@ -440,17 +439,7 @@ def dump_value(value: Value | Sequence[FunctionalNetwork]) -> dict[str, Any]:
 
 def dumps_value(value: Value | Sequence[FunctionalNetwork], *, indent: int | None = None) -> str:
     """Return ``value`` as JSON text (see :func:`dump_value`); non-ASCII text is kept as is."""
-    return _serialise(dump_value(value), indent, ascii_only=False)
-
-
-def _serialise(document: dict[str, Any], indent: int | None, *, ascii_only: bool) -> str:
-    return json.dumps(
-        document,
-        ensure_ascii=ascii_only,
-        allow_nan=False,
-        indent=indent,
-        separators=(",", ":") if indent is None else (",", ": "),
-    )
+    return _jsontext.serialise(dump_value(value), indent, ascii_only=False)
 
 
 def dump_file(
@@ -467,9 +456,9 @@ def dump_file(
     """
     document = dump(org, layout=layout)
     try:
-        data = _serialise(document, indent, ascii_only=False).encode("utf-8")
+        data = _jsontext.serialise(document, indent, ascii_only=False).encode("utf-8")
     except UnicodeEncodeError:
-        data = _serialise(document, indent, ascii_only=True).encode("ascii")
+        data = _jsontext.serialise(document, indent, ascii_only=True).encode("ascii")
     target = Path(path)
     if target.name.endswith(".gz"):
         data = gzip.compress(data, compresslevel=6, mtime=0)
@@ -488,7 +477,7 @@ def load(data: Mapping[str, Any]) -> Organisation:
     do not form a valid organisation, and :class:`~gridorg.LinkError` when the cross-links do
     not fit it. Each problem carries the JSON path of the value at fault.
     """
-    document = _document(data)
+    document = _jsontext.document(data)
     _check_format(document)
     problems = _column_problems(document.get("units")) + location_problems(
         document.get("locations")
@@ -517,7 +506,7 @@ def loads(text: str | bytes) -> Organisation:
     error. Objects that repeat a key and the non-standard constants ``NaN`` and ``Infinity``
     are rejected rather than silently accepted.
     """
-    return load(_parse(_decoded(text)))
+    return load(_jsontext.parse(_jsontext.decoded(text)))
 
 
 def load_file(path: str | os.PathLike[str]) -> Organisation:
@@ -549,7 +538,7 @@ def load_value(data: Mapping[str, Any]) -> Value:
     not have its format's shape, and for the merge formats :class:`~gridorg.NetworkError` when
     the base layer or the networks are invalid. Each problem carries its JSON path.
     """
-    document = _document(data, "document")
+    document = _jsontext.document(data, "document")
     found = document.get("format")
     if type(found) is str and found in _schema_merge.DOCUMENTS:
         return _schema_merge.load_document(document, found)
@@ -570,7 +559,7 @@ def load_value(data: Mapping[str, Any]) -> Value:
 
 def loads_value(text: str | bytes) -> Value:
     """Parse JSON text (or UTF-8 bytes) and :func:`load_value` the document in it."""
-    return load_value(_parse(_decoded(text, "document"), "document"))
+    return load_value(_jsontext.parse(_jsontext.decoded(text, "document"), "document"))
 
 
 @functools.cache
@@ -595,64 +584,6 @@ def json_schema(*, format: str = FORMAT) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- load helpers
-
-
-def _document(data: object, subject: str = _SUBJECT) -> dict[str, Any]:
-    if not isinstance(data, Mapping):
-        text = f"$: a document must be a JSON object, got {show(data)}"
-        raise SchemaError([Problem("invalid_document", text, path="$")], subject=subject)
-    return data if type(data) is dict else dict(data)
-
-
-def _decoded(text: object, subject: str = _SUBJECT) -> str:
-    if isinstance(text, str):
-        return text
-    if isinstance(text, bytes | bytearray):
-        try:
-            return bytes(text).decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            message = f"$: the text is not UTF-8: byte {err.start} is {err.object[err.start]:#04x}"
-            raise SchemaError(
-                [Problem("invalid_json", message, path="$")], subject=subject
-            ) from None
-    msg = f"loads() needs a str or bytes, got {type(text).__name__}"
-    raise ArgumentTypeError(msg)
-
-
-class _RejectedJSONError(ValueError):
-    pass
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                msg = f"an object has the key {key!r} twice; JSON objects must not repeat keys"
-                raise _RejectedJSONError(msg)
-            seen.add(key)
-    return result
-
-
-def _no_constants(name: str) -> Any:
-    msg = f"{name} is not a JSON value"
-    raise _RejectedJSONError(msg)
-
-
-def _parse(text: str, subject: str = _SUBJECT) -> Any:
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
-    except json.JSONDecodeError as err:
-        message = (
-            f"$: not valid JSON: {err.msg} at line {err.lineno} column {err.colno} "
-            f"(character {err.pos})"
-        )
-    except _RejectedJSONError as err:
-        message = f"$: not valid JSON: {err}"
-    except (ValueError, RecursionError) as err:
-        message = f"$: cannot read the JSON: {err}"
-    raise SchemaError([Problem("invalid_json", message, path="$")], subject=subject)
 
 
 def _check_format(document: Mapping[str, Any]) -> None:
