@@ -84,9 +84,9 @@ def extend(
         xy=xy,
         crs=crs,
     )
-    table = _links(org, draft, links, log)
+    table = _links(org, draft, links, log)  # the existing links followed by the new ones
     log.raise_if_any()
-    return attrs.evolve(draft, table=current._table.concat(table))
+    return attrs.evolve(draft, table=table)
 
 
 def _catalogue(
@@ -274,9 +274,10 @@ def _links(
     links: Iterable[Any] | Mapping[str, Sequence[Any]],
     log: _Problems,
 ) -> LinkTable:
+    """The organisation's links followed by the new ones, each new one checked."""
     kinds, sources, targets, dates, texts, roles = _link_columns(links, log)
     if not kinds:
-        return LinkTable.empty()
+        return draft._table
     kind = np.asarray(kinds, dtype=np.int8)
     src_type, src = _resolve(org, draft, sources, units_first=False)
     dst_type, dst = _resolve(org, draft, targets, units_first=True)
@@ -354,8 +355,9 @@ def _links(
         text=text_codes,
         role=role,
     )
-    _duplicates(draft._table.concat(table), len(draft._table), sources, targets, log)
-    return table
+    combined = draft._table.concat(table)
+    _duplicates(combined, len(draft._table), sources, targets, log)
+    return combined
 
 
 def _end_ok(
