@@ -44,7 +44,7 @@ def adopt_network(
         np.column_stack([base.community_of, column]), axis=0, return_inverse=True
     )
     return build_result(
-        f"adopt {kind}", base, networks, renumber(assignment.reshape(-1)), bounds, start
+        f"adopt {kind}", base, networks, renumber(assignment.reshape(-1)), bounds, start, cells
     )
 
 
@@ -65,7 +65,7 @@ def finest_overlay(
     label = _merge.atoms(
         np.column_stack([base.community_of, matrix]), offsets, neighbours, contiguous=True
     )
-    return build_result("finest overlay", base, networks, renumber(label), bounds, start)
+    return build_result("finest overlay", base, networks, renumber(label), bounds, start, cells)
 
 
 def greedy_growing(
@@ -82,7 +82,7 @@ def greedy_growing(
     start = time.perf_counter()
     minimum, maximum = check_bounds(min_households, max_households)
     check_seed(seed)
-    resolve(networks, base)
+    cells = resolve(networks, base)  # checks the networks; the report uses them
     target = (minimum + maximum) / 2
     offsets, neighbours = base.csr
     assignment = np.full(len(base), -1, dtype=np.int64)
@@ -109,5 +109,5 @@ def greedy_growing(
                         break
         grid += 1
     return build_result(
-        "greedy growing", base, networks, renumber(assignment), (minimum, maximum), start
+        "greedy growing", base, networks, renumber(assignment), (minimum, maximum), start, cells
     )
