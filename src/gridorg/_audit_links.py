@@ -11,7 +11,7 @@ import numpy.typing as npt
 from gridorg._linktable import SITE, UNIT
 from gridorg.audit import Finding
 from gridorg.links import KINDS, LinkKind
-from gridorg.people import Role
+from gridorg.people import ROLES, Role
 
 if TYPE_CHECKING:
     from gridorg.hierarchy import Organisation
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 _CONTACT = KINDS.index(LinkKind.CONTACT_POINT)
 _SERVING = KINDS.index(LinkKind.SERVING)
 _ASSIGNMENT = KINDS.index(LinkKind.ASSIGNMENT)
-_GRIDDER = tuple(Role).index(Role.GRIDDER)
-_HEAD = tuple(Role).index(Role.HOUSEHOLD_HEAD)
+_GRIDDER = ROLES.index(Role.GRIDDER)
+_HEAD = ROLES.index(Role.HOUSEHOLD_HEAD)
 #: How the parts of :attr:`IronTriangle.missing <gridorg.IronTriangle.missing>` read in messages.
 _PARTS = {"party": "party group", "gridder": "gridder", "household_heads": "household heads"}
 

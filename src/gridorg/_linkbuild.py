@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from gridorg._linkinput import _ROLES, PathFn, _link_columns, _Problems, _records
+from gridorg._linkinput import PathFn, _link_columns, _Problems, _records
 from gridorg._linktable import (
     END_NAMES,
     PARTNER,
@@ -38,7 +38,7 @@ from gridorg.errors import (
 from gridorg.links import KINDS, LINK_CLASSES, Link
 from gridorg.locations import Location
 from gridorg.partners import Department, Partner, partner_from_record
-from gridorg.people import Person, person_from_record
+from gridorg.people import ROLES, Person, person_from_record
 from gridorg.sites import ServiceSite, site_from_record
 
 if TYPE_CHECKING:
@@ -284,7 +284,7 @@ def _links(
     role = np.asarray(roles, dtype=np.int8)
     is_department = np.array([isinstance(p, Department) for p in draft._partners] + [False])
     role_mask = np.array(
-        [sum(1 << _ROLES.index(r) for r in person.roles) for person in draft._people] + [0],
+        [sum(1 << ROLES.index(r) for r in person.roles) for person in draft._people] + [0],
         dtype=np.int64,
     )
     tiers = org._parts.tier
@@ -337,7 +337,7 @@ def _links(
                 have = ", ".join(sorted(x.value for x in person.roles)) or "none"
                 text = (
                     f"{_describe(cls, sources[r], targets[r])}: person {sources[r]!r} does not "
-                    f"hold the role {_ROLES[int(role[r])].value!r} (their roles: {have})"
+                    f"hold the role {ROLES[int(role[r])].value!r} (their roles: {have})"
                 )
                 log.add("role_not_held", text, "links", r, "role")
     pool: dict[str, int] = {}

@@ -24,12 +24,11 @@ from gridorg.errors import (
     RecordError,
 )
 from gridorg.links import KINDS, LINK_CLASSES, LinkKind, link_from_record
-from gridorg.people import Role
+from gridorg.people import ROLES
 
 #: ``path(section, index, field)``: where an input item is, e.g. ``$.links[3].target``.
 #: ``path(section, index, field)``: where an input item is, e.g. ``$.links[3].target``.
 PathFn = Callable[[str, int, "str | None"], str]
-_ROLES = tuple(Role)
 _MAX_PROBLEMS = 1_000
 
 
@@ -104,7 +103,7 @@ def _link_columns(
         dates.append(day_number(getattr(link, "date", None)))
         texts.append(None if link.text_field is None else getattr(link, link.text_field))
         role = getattr(link, "role", None)
-        roles.append(-1 if role is None else _ROLES.index(role))
+        roles.append(-1 if role is None else ROLES.index(role))
     return kinds, sources, targets, dates, texts, roles
 
 
@@ -155,7 +154,7 @@ def _from_columns(
     kind = np.asarray(kinds, dtype=np.int64)
     dates = _dates(listed.get("date"), count, log)
     texts: list[str | None] = listed.get("text") or [None] * count
-    role_codes = {role.value: i for i, role in enumerate(_ROLES)}
+    role_codes = {role.value: i for i, role in enumerate(ROLES)}
     raw_roles = listed.get("role") or [None] * count
     roles = [
         -1 if r is None else role_codes.get(r, -2) if isinstance(r, str) else -2 for r in raw_roles

@@ -30,12 +30,10 @@ from gridorg.errors import InvalidArgumentError, UnknownEntityError
 from gridorg.links import KINDS, LINK_CLASSES, Link, LinkKind
 from gridorg.locations import Location
 from gridorg.partners import Department, Partner
-from gridorg.people import Person, Role
+from gridorg.people import ROLES, Person
 from gridorg.sites import ServiceSite
 
 __all__ = ["CrossLinks"]
-
-_ROLES = tuple(Role)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -179,7 +177,7 @@ class CrossLinks(Sequence[Link]):
         if cls.kind is LinkKind.REGISTRATION:
             values["date"] = from_day_number(int(t.date[k]))
         if cls.kind is LinkKind.ASSIGNMENT:
-            values["role"] = _ROLES[int(t.role[k])]
+            values["role"] = ROLES[int(t.role[k])]
         link: Link = cls(**values)
         return link
 

@@ -19,7 +19,7 @@ from gridorg.crosslinks import CrossLinks, _kind_code
 from gridorg.errors import InvalidArgumentError, UnknownUnitError
 from gridorg.links import KINDS, Link, LinkKind
 from gridorg.partners import Department, Partner, PartnerKind
-from gridorg.people import Person, Role
+from gridorg.people import ROLES, Person, Role
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -33,7 +33,6 @@ _SERVING = KINDS.index(LinkKind.SERVING)
 _JOINING = KINDS.index(LinkKind.JOINING)
 _ASSIGNMENT = KINDS.index(LinkKind.ASSIGNMENT)
 _COMMITTEE = KINDS.index(LinkKind.COMMITTEE_MEMBERSHIP)
-_ROLES = tuple(Role)
 
 
 @attrs.frozen
@@ -229,8 +228,8 @@ def iron_triangle(org: Organisation, grid: str) -> IronTriangle:
     links = org.links
     t = links._table
     assigned = _rows_at(links, "dst", UNIT, k)
-    gridder = _ROLES.index(Role.GRIDDER)
-    head = _ROLES.index(Role.HOUSEHOLD_HEAD)
+    gridder = ROLES.index(Role.GRIDDER)
+    head = ROLES.index(Role.HOUSEHOLD_HEAD)
     gridders = unit.gridders + sum(
         1 for r in assigned.tolist() if t.kind[r] == _ASSIGNMENT and t.role[r] == gridder
     )

@@ -8,7 +8,7 @@ units, or they may be named :class:`Person` records assigned to units with a rol
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -63,6 +63,9 @@ _LABELS = {
     Role.VOLUNTEER: "志愿者",
 }
 labelled(Role, "role", _LABELS)
+
+#: Roles in code order: a role's integer code (in stored links) is its position here.
+ROLES: Final = tuple(Role)
 
 
 def _roles(value: object) -> object:
