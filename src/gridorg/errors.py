@@ -13,6 +13,8 @@ import attrs
 
 __all__ = [
     "ArgumentTypeError",
+    "CaseLogError",
+    "EscalationError",
     "FormatVersionError",
     "GridorgError",
     "HierarchyError",
@@ -22,7 +24,9 @@ __all__ = [
     "NetworkError",
     "Problem",
     "RecordError",
+    "RuleError",
     "SchemaError",
+    "TransitionError",
     "UnknownCategoryError",
     "UnknownEntityError",
     "UnknownTierError",
@@ -147,6 +151,27 @@ class NetworkError(ValidationError):
     Raised for duplicate or unknown base units, negative households, adjacency naming unknown
     units, repeated network kinds, size bounds that contradict each other, and communities the
     adjacency splits apart when a contiguous merge is asked for."""
+
+
+class RuleError(ValidationError):
+    """A routing rule table is malformed or does not fit the organisation it routes for.
+
+    Raised for a table without a default rule, a rule after the default, a rule naming an
+    unknown tier, category, department, unit or property company, or an action that cannot
+    apply where the rule matches."""
+
+
+class EscalationError(GridorgError, ValueError):
+    """A routing decision cannot be escalated: it is already at the top of its chain."""
+
+
+class CaseLogError(GridorgError, ValueError):
+    """An event cannot be added to a case log: its time goes backwards for its case, its case
+    is unknown or already known, or it is malformed. The log keeps what it had."""
+
+
+class TransitionError(CaseLogError):
+    """An event would move a case along a transition the lifecycle table does not allow."""
 
 
 class InvalidArgumentError(GridorgError, ValueError):

@@ -17,6 +17,7 @@ unit locations and typed links to an organisation, each link drawn between exist
 the kinds and tiers it allows. :func:`base_layers` and :func:`functional_networks` draw the
 inputs of a multi-network merge: connected community patches of base units, and overlapping
 departmental grids over them (with gaps, overlaps and boundary-crossing cells when allowed).
+:func:`issues` draws residents' issues arising in a given organisation.
 
 This module needs the optional dependency hypothesis (``pip install 'gridorg[hypothesis]'``);
 importing :mod:`gridorg` itself never imports it. Bad arguments raise
@@ -35,11 +36,13 @@ from gridorg._link_strategies import (
     service_sites,
 )
 from gridorg._network_strategies import base_layers, functional_networks
+from gridorg._routing_strategies import issues
 from gridorg._tree_strategies import organisations, records, schemes, unit_ids, units
 
 __all__ = [
     "base_layers",
     "functional_networks",
+    "issues",
     "locations",
     "organisations",
     "organisations_with_links",
