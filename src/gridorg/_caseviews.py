@@ -1,0 +1,353 @@
+"""Derived views of a case log: every case's state, clocks and flags at one moment, vectorised."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from gridorg._casestates import (
+    FINAL_MASK,
+    NO_TIME,
+    STATES,
+    CaseEvent,
+    CaseState,
+    from_us,
+    to_us,
+)
+from gridorg._fields import describe
+from gridorg.errors import (
+    ArgumentTypeError,
+    CaseLogError,
+    InvalidArgumentError,
+    missing_dependency,
+)
+from gridorg.issue import aware
+
+if TYPE_CHECKING:
+    from gridorg._caselog import CaseLog
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+_CODE = {state: code for code, state in enumerate(STATES)}
+#: The four stages of the closed loop, as (name, Chinese term).
+STAGES = (("accept", "受理"), ("dispatch", "派遣"), ("dispose", "处置"), ("close", "结案"))
+
+
+def _time(us: int) -> dt.datetime | None:
+    return None if us == NO_TIME else from_us(us)
+
+
+def _seconds(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+@attrs.frozen
+class CaseView:
+    """One case's derived view at one moment (``at``); times are aware UTC datetimes.
+
+    ``time_in`` maps each state the case spent time in to the seconds spent (the state the
+    case is in counts until ``at`` unless it is final). ``due`` is the deadline in force,
+    ``due_from`` the time of the event that set it. The stages are in seconds (``None`` when
+    not reached): ``accept`` collected → filed, ``dispatch`` filed → first dispatched,
+    ``dispose`` first dispatched (or filed, for a case never dispatched) → first replied,
+    ``close`` first replied → closed.
+    """
+
+    case: str
+    at: dt.datetime
+    state: CaseState
+    opened: dt.datetime
+    closed: dt.datetime | None
+    due: dt.datetime | None
+    due_from: dt.datetime | None
+    time_in: Mapping[CaseState, float]
+    overdue: bool
+    warning: bool
+    accept: float | None
+    dispatch: float | None
+    dispose: float | None
+    close: float | None
+    category: str | None
+    origin: str | None
+
+
+class CaseViews:
+    """Every case's derived view at one moment, as columns with one row per case.
+
+    Rows are the cases opened by ``at`` (cases collected later are left out), in the order
+    cases first appeared. Columns: ``case`` (ids), ``state`` (uint8 codes), ``opened``,
+    ``closed`` (the time a final state was reached), ``due`` (in force at ``at``) and
+    ``due_from`` (the time of the event that set it) as int64 UTC µs with
+    :data:`~gridorg.lifecycle.NO_TIME` for none; ``time_in`` (float64 seconds, cases × states);
+    ``overdue`` (not final and ``at`` past due, or closed after due) and ``warning`` (not final
+    with a due, and at least ``warn`` of the window from ``due_from`` to ``due`` used);
+    ``accept``, ``dispatch``, ``dispose``, ``close`` (stage durations in seconds, NaN when not
+    reached, see :class:`CaseView`); ``category`` and ``origin`` (strings or ``None``).
+    ``views[case_id]`` (or a row number) is one :class:`CaseView`.
+    """
+
+    def __init__(self, log: CaseLog, at: int, warn: float, columns: dict[str, Any]) -> None:
+        self._log = log
+        self.at = at
+        self.warn = warn
+        self.codes: I64 = columns.pop("codes")
+        self.case: npt.NDArray[np.object_] = columns.pop("case")
+        self.state: npt.NDArray[np.uint8] = columns.pop("state")
+        self.opened: I64 = columns.pop("opened")
+        self.closed: I64 = columns.pop("closed")
+        self.due: I64 = columns.pop("due")
+        self.due_from: I64 = columns.pop("due_from")
+        self.time_in: F64 = columns.pop("time_in")
+        self.overdue: npt.NDArray[np.bool_] = columns.pop("overdue")
+        self.warning: npt.NDArray[np.bool_] = columns.pop("warning")
+        self.accept: F64 = columns.pop("accept")
+        self.dispatch: F64 = columns.pop("dispatch")
+        self.dispose: F64 = columns.pop("dispose")
+        self.close: F64 = columns.pop("close")
+        self.category: npt.NDArray[np.object_] = columns.pop("category")
+        self.origin: npt.NDArray[np.object_] = columns.pop("origin")
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def _row(self, key: object) -> int:
+        if isinstance(key, str):
+            code = self._log._cases.index.get(key, -1)
+            row = int(np.searchsorted(self.codes, code))
+            if code < 0 or row >= len(self.codes) or self.codes[row] != code:
+                where = "not in the log" if code < 0 else f"not opened by {from_us(self.at)}"
+                msg = f"case {key!r} has no view: it is {where}"
+                raise CaseLogError(msg)
+            return row
+        if isinstance(key, int | np.integer) and not isinstance(key, bool):
+            if not -len(self) <= key < len(self):
+                msg = f"row {key} is out of range for {len(self)} case views"
+                raise IndexError(msg)
+            return int(key) % len(self)
+        msg = f"case views are indexed by case id or row, got {describe(key)}"
+        raise ArgumentTypeError(msg)
+
+    def __contains__(self, case: object) -> bool:
+        code = self._log._cases.index.get(case, -1) if isinstance(case, str) else -1
+        row = int(np.searchsorted(self.codes, code))
+        return code >= 0 and row < len(self.codes) and bool(self.codes[row] == code)
+
+    def __getitem__(self, key: str | int) -> CaseView:
+        row = self._row(key)
+        spent = self.time_in[row]
+        return CaseView(
+            case=str(self.case[row]),
+            at=from_us(self.at),
+            state=STATES[int(self.state[row])],
+            opened=from_us(int(self.opened[row])),
+            closed=_time(int(self.closed[row])),
+            due=_time(int(self.due[row])),
+            due_from=_time(int(self.due_from[row])),
+            time_in={STATES[s]: float(spent[s]) for s in np.flatnonzero(spent).tolist()},
+            overdue=bool(self.overdue[row]),
+            warning=bool(self.warning[row]),
+            accept=_seconds(float(self.accept[row])),
+            dispatch=_seconds(float(self.dispatch[row])),
+            dispose=_seconds(float(self.dispose[row])),
+            close=_seconds(float(self.close[row])),
+            category=self.category[row],
+            origin=self.origin[row],
+        )
+
+    def __iter__(self) -> Iterator[CaseView]:
+        return map(self.__getitem__, range(len(self)))
+
+    def to_pandas(self) -> Any:
+        """The views as a pandas DataFrame indexed by case id (times as UTC timestamps)."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - pandas is installed where tests run
+            error = missing_dependency("pandas", "dataframe", "CaseViews.to_pandas")
+            raise error from None
+
+        def stamps(values: I64) -> Any:
+            return pd.to_datetime(values.view("datetime64[us]"), utc=True)
+
+        names = np.array([state.value for state in STATES], dtype=object)
+        data: dict[str, Any] = {
+            "state": names[self.state],
+            "opened": stamps(self.opened),
+            "closed": stamps(self.closed),
+            "due": stamps(self.due),
+            "overdue": self.overdue,
+            "warning": self.warning,
+        }
+        for name, _ in STAGES:
+            data[name] = getattr(self, name)
+        for code, state in enumerate(STATES):
+            data[f"time_in_{state.value}"] = self.time_in[:, code]
+        data["category"] = self.category
+        data["origin"] = self.origin
+        return pd.DataFrame(data, index=pd.Index(self.case, name="case"))
+
+    def __repr__(self) -> str:
+        return (
+            f"<CaseViews at {from_us(self.at).isoformat()}: {len(self):,} cases, "
+            f"{int(self.overdue.sum()):,} overdue, {int(self.warning.sum()):,} warning>"
+        )
+
+
+def _edges(codes: I64) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Masks of the first and the last element of each run of equal codes."""
+    edge = np.empty(len(codes) + 1, dtype=np.bool_)
+    edge[0] = edge[-1] = True
+    np.not_equal(codes[1:], codes[:-1], out=edge[1:-1])
+    return edge[:-1], edge[1:]
+
+
+def _first_time(rows: I64, states: npt.NDArray[np.uint8], times: I64, n: int, code: int) -> I64:
+    """Per row, the time of its first event in state ``code`` (``NO_TIME`` if none)."""
+    hits = np.flatnonzero(states == code)
+    r = rows[hits]
+    keep = np.empty(len(r), dtype=np.bool_)
+    if len(r):
+        keep[0] = True
+        np.not_equal(r[1:], r[:-1], out=keep[1:])
+    out = np.full(n, NO_TIME, dtype=np.int64)
+    out[r[keep]] = times[hits[keep]]
+    return out
+
+
+def _span(start: I64, end: I64) -> F64:
+    """Seconds from ``start`` to ``end`` (NaN where either is missing)."""
+    known = (start != NO_TIME) & (end != NO_TIME)
+    return np.where(known, (end - np.where(known, start, 0)) / 1e6, np.nan)
+
+
+def compute_views(
+    log: CaseLog, *, at: dt.datetime | None, warn: float, only: str | None = None
+) -> CaseViews:
+    """The views of ``log`` at ``at`` (default: its last event time), of one case if ``only``."""
+    if isinstance(warn, bool) or not isinstance(warn, int | float) or not 0 < warn <= 1:
+        msg = f"warn must be a share of the time allowed in (0, 1], got {describe(warn)}"
+        raise InvalidArgumentError(msg)
+    order, starts = log.grouped()
+    ev = log._ev
+    all_times = ev["time"]
+    if at is None:
+        at_us = int(all_times.max()) if len(all_times) else 0
+    elif aware(at):
+        at_us = to_us(at)
+    else:
+        msg = f"at must be a timezone-aware datetime, got {describe(at)}"
+        raise ArgumentTypeError(msg)
+    if only is not None:
+        ci = log._cases.index[only]
+        order = order[starts[ci] : starts[ci + 1]]
+    times = all_times[order]
+    valid = times <= at_us
+    pos = order[valid]
+    t = times[valid]
+    s = ev["state"][pos]
+    first, last = _edges(ev["case"][pos])
+    rows = np.cumsum(first) - 1
+    codes = ev["case"][pos[first]].astype(np.int64)
+    n = len(codes)
+    state = s[last]
+    final = FINAL_MASK[state]
+    last_t = t[last]
+    # Time in each state: until the next event, or until `at` for a case not yet final.
+    until = np.empty(len(t), dtype=np.int64)
+    until[:-1] = t[1:]
+    until[last] = np.where(final, last_t, at_us)
+    spent = (until - t).astype(np.float64) / 1e6
+    time_in = np.bincount(rows * len(STATES) + s, weights=spent, minlength=n * len(STATES))
+    # The due in force: the latest event carrying one.
+    d = ev["due"][pos]
+    carried = np.flatnonzero(d != NO_TIME)
+    _, latest = _edges(rows[carried])
+    carried = carried[latest]
+    due = np.full(n, NO_TIME, dtype=np.int64)
+    due_from = np.full(n, NO_TIME, dtype=np.int64)
+    due[rows[carried]] = d[carried]
+    due_from[rows[carried]] = t[carried]
+    has_due = due != NO_TIME
+    closed = np.where(final, last_t, NO_TIME)
+    is_closed = state == _CODE[CaseState.CLOSED]
+    overdue = has_due & ((~final & (at_us > due)) | (is_closed & (last_t > due)))
+    used = (at_us - due_from).astype(np.float64)
+    window = (due - np.where(has_due, due_from, 0)).astype(np.float64)
+    warning = has_due & ~final & (used >= warn * window)
+    opened = t[first]
+    filed = _first_time(rows, s, t, n, _CODE[CaseState.FILED])
+    dispatched = _first_time(rows, s, t, n, _CODE[CaseState.DISPATCHED])
+    replied = _first_time(rows, s, t, n, _CODE[CaseState.REPLIED])
+    closed_ok = np.where(is_closed, last_t, NO_TIME)
+    case_ids = np.empty(len(log._cases), dtype=object)
+    case_ids[:] = log._cases.values
+    info = log._cs
+    categories = np.array([*log._categories.values, None], dtype=object)
+    origins = np.array([*log._origins.values, None], dtype=object)
+    columns = {
+        "codes": codes,
+        "case": case_ids[codes],
+        "state": state,
+        "opened": opened,
+        "closed": closed,
+        "due": due,
+        "due_from": due_from,
+        "time_in": time_in.reshape(n, len(STATES)),
+        "overdue": overdue,
+        "warning": warning,
+        "accept": _span(opened, filed),
+        "dispatch": _span(filed, dispatched),
+        "dispose": _span(np.where(dispatched != NO_TIME, dispatched, filed), replied),
+        "close": _span(replied, closed_ok),
+        "category": categories[info["category"][codes]],
+        "origin": origins[info["origin"][codes]],
+    }
+    return CaseViews(log, at_us, float(warn), columns)
+
+
+_RECORD_KEYS = frozenset({"case", "time", "state", "actor", "note", "due", "category", "origin"})
+
+
+def event_from_record(record: object, index: int) -> tuple[CaseEvent, tuple[str, str] | None]:
+    """A case event (and the case's category and origin, if given) from one record."""
+    if not isinstance(record, Mapping):
+        msg = f"case log record {index} must be a mapping, got {describe(record)}"
+        raise ArgumentTypeError(msg)
+    unknown = sorted(str(key) for key in record if key not in _RECORD_KEYS)
+    missing = [key for key in ("case", "time", "state") if key not in record]
+    if unknown or missing:
+        msg = f"case log record {index}: " + "; ".join(
+            part
+            for part in (
+                f"unknown keys {', '.join(unknown)}" if unknown else "",
+                f"missing {', '.join(missing)}" if missing else "",
+            )
+            if part
+        )
+        raise CaseLogError(msg)
+    values = dict(record)
+    for key in ("time", "due"):
+        text = values.get(key)
+        if isinstance(text, str):
+            try:
+                values[key] = dt.datetime.fromisoformat(text)
+            except ValueError:
+                msg = f"case log record {index}: {key} must be an ISO 8601 time, got {text!r}"
+                raise CaseLogError(msg) from None
+    info = None
+    if "category" in values or "origin" in values:
+        info = (values.pop("category", None), values.pop("origin", None))
+    event = CaseEvent(
+        values["case"],
+        values["time"],
+        values["state"],
+        actor=values.get("actor", ""),
+        note=values.get("note", ""),
+        due=values.get("due"),
+    )
+    return event, info
