@@ -277,9 +277,10 @@ def test_strategy_reaches_every_kind_of_link() -> None:
     seen: set[str] = set()
 
     @settings(
-        max_examples=120,
+        max_examples=300,
         phases=[Phase.generate],
         database=None,
+        derandomize=True,
         suppress_health_check=[HealthCheck.too_slow],
     )
     @given(organisations_with_links(crs=None))

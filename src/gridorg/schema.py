@@ -70,6 +70,33 @@ whatever format a document declares, raising :class:`~gridorg.SchemaError` for t
 :class:`~gridorg.NetworkError` for the base layer and networks, each problem at its JSON path
 (``$.base.units.households[3]``, ``$.networks[1].cells.h2[0]``, ``$.assignment[7]``).
 ``json_schema(format=...)`` gives each format's JSON Schema.
+
+The values of routing and the case lifecycle have documents of their own too, each with its
+``format`` and ``version`` 1:
+
+* ``gridorg.categories``, a :class:`~gridorg.CategoryCatalogue`: ``categories``, the category
+  records (``code``, ``name``, ``label``, ``tier``, ``department``) in order, codes distinct;
+* ``gridorg.issues``, a tuple of :class:`~gridorg.Issue`: ``issues``, the issue records as
+  :meth:`Issue.to_record <gridorg.Issue.to_record>` writes them, ids distinct;
+* ``gridorg.triage``, a matrix or five-tier triage: ``triage``, the scheme's record told apart
+  by its ``scheme`` (``matrix`` or ``five_tier``), with ``deadlines`` (colour to
+  ``response`` and ``resolution`` in seconds, each with an optional ``calendar``) and the
+  optional working-time ``calendar`` (``days``, ``hours`` as ``"HH:MM"`` pairs, ``holidays``
+  and ``workdays`` as ``YYYY-MM-DD``, ``tz``);
+* ``gridorg.rules``, a routing rule table: ``rules`` in order, each with its ``name``, its
+  ``action`` told apart by ``kind`` (``handle_at``, ``assign_department``, ``joint_office``,
+  ``mediation``, ``whistle`` with ``report_in`` in seconds) and its conditions
+  (``categories``, ``colours``, ``tiers``, ``tags``, ``channels``, ``under``; absent for any);
+* ``gridorg.case_log``, a case log: ``events`` as equal-length columns ``case``, ``time``,
+  ``state`` and the optional ``actor``, ``note`` and ``due`` (``null`` for none), in append
+  order, and ``cases``, the registered cases as columns ``id``, ``category`` and ``origin``.
+
+Times are ISO 8601 with an offset; a time without one is a :class:`~gridorg.SchemaError` with
+the code ``naive_time``. Shape problems raise :class:`~gridorg.SchemaError`; a triage whose
+values make no scheme raises :class:`~gridorg.RecordError`, a rule table in the wrong order
+:class:`~gridorg.RuleError`, each problem at its JSON path; a case log whose events break the
+lifecycle raises :class:`~gridorg.TransitionError` or :class:`~gridorg.CaseLogError` naming
+each refused event by its path (``$.events.state[17]``).
 """
 
 from __future__ import annotations
@@ -82,14 +109,14 @@ import re
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, NotRequired, Union
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, NotRequired, Union, cast
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, JsonValue, Tag, with_config
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
-from gridorg import _jsontext, _schema_merge
+from gridorg import _jsontext, _schema_merge, _schema_routing
 from gridorg._build import Raw, build
 from gridorg._convert import records_to_raw
 from gridorg._fields import COUNT_FIELDS, FIELDS, MAX_COUNT, copy_json
@@ -121,7 +148,12 @@ from gridorg.networks import BaseLayer, FunctionalNetwork
 from gridorg.tiers import FORMS, LevelScheme, Tier
 
 if TYPE_CHECKING:
+    from gridorg.categories import CategoryCatalogue
+    from gridorg.issue import Issue
+    from gridorg.lifecycle import CaseLog
     from gridorg.merge import MergeResult
+    from gridorg.routing import RuleTable
+    from gridorg.triage import FiveTierTriage, MatrixTriage
 
 __all__ = [
     "FORMATS",
@@ -143,10 +175,21 @@ FORMAT: Final = "gridorg.organisation"
 #: The document format version this release writes and reads.
 VERSION: Final = 1
 #: Every document format this release reads and writes, each at version :data:`VERSION`.
-FORMATS: Final = (FORMAT, *_schema_merge.DOCUMENTS)
+FORMATS: Final = (FORMAT, *_schema_merge.DOCUMENTS, *_schema_routing.DOCUMENTS)
 
 #: A value that has a document: what :func:`dump_value` takes and :func:`load_value` returns.
-Value = Union[Organisation, BaseLayer, tuple[FunctionalNetwork, ...], "MergeResult"]
+Value = Union[
+    Organisation,
+    BaseLayer,
+    tuple[FunctionalNetwork, ...],
+    "MergeResult",
+    "CategoryCatalogue",
+    tuple["Issue", ...],
+    "MatrixTriage",
+    "FiveTierTriage",
+    "RuleTable",
+    "CaseLog",
+]
 
 #: The two layouts of a document's units.
 Layout = Literal["columns", "records"]
@@ -406,17 +449,24 @@ def dumps(org: Organisation, *, layout: Layout = "columns", indent: int | None =
     return _jsontext.serialise(dump(org, layout=layout), indent, ascii_only=False)
 
 
-def dump_value(value: Value | Sequence[FunctionalNetwork]) -> dict[str, Any]:
+def dump_value(
+    value: Value | Sequence[FunctionalNetwork] | Sequence[Issue],
+) -> dict[str, Any]:
     """Return ``value`` as a JSON-compatible document that :func:`load_value` turns back into it.
 
     ``value`` is an :class:`~gridorg.Organisation` (written as :func:`dump` writes it), a
-    :class:`~gridorg.BaseLayer`, a sequence of :class:`~gridorg.FunctionalNetwork` or a
-    :class:`~gridorg.MergeResult`; the document's ``format`` says which.
+    :class:`~gridorg.BaseLayer`, a sequence of :class:`~gridorg.FunctionalNetwork`, a
+    :class:`~gridorg.MergeResult`, a :class:`~gridorg.CategoryCatalogue`, a sequence of
+    :class:`~gridorg.Issue`, a matrix or five-tier triage, a rule table or a case log; the
+    document's ``format`` says which. (An empty sequence is written as networks.)
     """
     if isinstance(value, Organisation):
         return dump(value)
     if isinstance(value, BaseLayer):
         return _schema_merge.dump_base_layer(value)
+    document = _schema_routing.dump_document(value)
+    if document is not None:
+        return document
     if isinstance(value, Sequence) and not isinstance(value, str):
         for n, item in enumerate(value):
             if not isinstance(item, FunctionalNetwork):
@@ -425,19 +475,22 @@ def dump_value(value: Value | Sequence[FunctionalNetwork]) -> dict[str, Any]:
                     f"{type(item).__name__}"
                 )
                 raise ArgumentTypeError(msg)
-        return _schema_merge.dump_networks(value)
+        return _schema_merge.dump_networks(cast("Sequence[FunctionalNetwork]", value))
     from gridorg.merge import MergeResult
 
     if isinstance(value, MergeResult):
         return _schema_merge.dump_merge(value)
     msg = (
-        "dump_value() needs an Organisation, a BaseLayer, a sequence of FunctionalNetwork or a "
-        f"MergeResult, got {type(value).__name__}"
+        "dump_value() needs an Organisation, a BaseLayer, a sequence of FunctionalNetwork, a "
+        "MergeResult, a CategoryCatalogue, a sequence of Issue, a triage, a RuleTable or a "
+        f"CaseLog, got {type(value).__name__}"
     )
     raise ArgumentTypeError(msg)
 
 
-def dumps_value(value: Value | Sequence[FunctionalNetwork], *, indent: int | None = None) -> str:
+def dumps_value(
+    value: Value | Sequence[FunctionalNetwork] | Sequence[Issue], *, indent: int | None = None
+) -> str:
     """Return ``value`` as JSON text (see :func:`dump_value`); non-ASCII text is kept as is."""
     return _jsontext.serialise(dump_value(value), indent, ascii_only=False)
 
@@ -532,16 +585,22 @@ def load_value(data: Mapping[str, Any]) -> Value:
     """Validate a document of any format (as from ``json.loads``) and return its value.
 
     The document's ``format`` decides: an :class:`~gridorg.Organisation` (read as :func:`load`
-    reads it), a :class:`~gridorg.BaseLayer`, a tuple of :class:`~gridorg.FunctionalNetwork`
-    or a :class:`~gridorg.MergeResult`. Raises :class:`~gridorg.FormatVersionError` for a
-    missing or unknown format or version, :class:`~gridorg.SchemaError` when the document does
-    not have its format's shape, and for the merge formats :class:`~gridorg.NetworkError` when
-    the base layer or the networks are invalid. Each problem carries its JSON path.
+    reads it), a :class:`~gridorg.BaseLayer`, a tuple of :class:`~gridorg.FunctionalNetwork`,
+    a :class:`~gridorg.MergeResult`, a :class:`~gridorg.CategoryCatalogue`, a tuple of
+    :class:`~gridorg.Issue`, a triage, a rule table or a case log. Raises
+    :class:`~gridorg.FormatVersionError` for a missing or unknown format or version,
+    :class:`~gridorg.SchemaError` when the document does not have its format's shape, and for
+    the merge formats :class:`~gridorg.NetworkError` when the base layer or the networks are
+    invalid; the module docstring lists the errors of the other formats. Each problem carries
+    its JSON path.
     """
     document = _jsontext.document(data, "document")
     found = document.get("format")
     if type(found) is str and found in _schema_merge.DOCUMENTS:
         return _schema_merge.load_document(document, found)
+    if type(found) is str and found in _schema_routing.DOCUMENTS:
+        value: Value = _schema_routing.load_document(document, found)
+        return value
     if found == FORMAT:
         return load(document)
     formats = ", ".join(map(repr, FORMATS))
@@ -564,7 +623,11 @@ def loads_value(text: str | bytes) -> Value:
 
 @functools.cache
 def _schema(format: str) -> dict[str, Any]:
-    model = OrganisationDocument if format == FORMAT else _schema_merge.DOCUMENTS[format]
+    model = (
+        OrganisationDocument
+        if format == FORMAT
+        else {**_schema_merge.DOCUMENTS, **_schema_routing.DOCUMENTS}[format]
+    )
     schema = model.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
@@ -595,7 +658,7 @@ def _check_format(document: Mapping[str, Any]) -> None:
         found = document["format"]
         if not (type(found) is str and found == FORMAT):
             text = f"$.format: expected {FORMAT!r}, got {show(found)}"
-            if type(found) is str and found in _schema_merge.DOCUMENTS:
+            if type(found) is str and found in FORMATS:
                 text += "; load_value() reads documents of every format"
             problems.append(Problem("unknown_format", text, field="format", path="$.format"))
     if "version" not in document:
