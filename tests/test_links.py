@@ -704,3 +704,24 @@ def test_small_api_edges(org: Organisation) -> None:
     assert Location.from_record(MappingProxyType({"x": 1.0, "y": 2.0})) == Location(1.0, 2.0)
     with pytest.raises(LinkError, match="the catalogue has no categories"):
         _base().with_links(categories=[], partners=[Department("D", categories={"health"})])
+
+
+def test_responsible_many_agrees_with_one_at_a_time() -> None:
+    from gridorg.graph import responsible_many
+
+    everywhere = Department("D-legal", "律师协会", categories={"legal_services"})
+    org = Organisation.from_records(TREE).with_links(
+        LINKS, partners=[everywhere, *PARTNERS], people=PEOPLE, sites=SITES
+    )
+    pairs = [(code, k) for code in org.links.categories for k in range(len(org))]
+    expected = [org.responsible_departments(code, org.id_at(k)) for code, k in pairs]
+    assert responsible_many(org, pairs) == expected
+    # The committee member comes first under S1; the jurisdictions differ between streets.
+    assert [d.id for d in org.responsible_departments("legal_services", "H1")] == [
+        "D-justice-1",
+        "D-legal",
+    ]
+    assert [d.id for d in org.responsible_departments("legal_services", "G3")] == [
+        "D-legal",
+        "D-justice",
+    ]

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import gridorg
@@ -657,3 +657,18 @@ def test_responsible_departments_agree_with_a_scan(org: Organisation, data: st.D
 @given(LINKED)
 def test_iron_triangle_agrees_with_counting(org: Organisation) -> None:
     check_iron_triangles(org)
+
+
+@given(organisations_with_links(max_units=30), st.data())
+def test_responsible_many_agrees_with_responsible_departments(
+    org: Organisation, data: st.DataObject
+) -> None:
+    from gridorg.graph import responsible_many
+
+    assume(len(org) > 0)
+    codes = list(org.links.categories)
+    pairs = data.draw(
+        st.lists(st.tuples(st.sampled_from(codes), st.integers(0, len(org) - 1)), max_size=12)
+    )
+    expected = [org.responsible_departments(code, org.id_at(k)) for code, k in pairs]
+    assert responsible_many(org, pairs) == expected

@@ -125,12 +125,16 @@ class RouteState:
 
     def fill_departments(self, cats: Ints, ranks: Ints) -> None:
         """Compute the responsible departments of the (category, whistler rank) pairs given."""
+        from gridorg.graph import responsible_many
+
         table = self.department_table
-        for cat, rank in zip(cats.tolist(), ranks.tolist(), strict=True):
-            if table[cat, rank] >= 0:
-                continue
-            at = self.ids[int(self.whistler_units[rank])]
-            found = self.org.responsible_departments(self.categories[cat], at)
+        wanted = [
+            (cat, rank)
+            for cat, rank in zip(cats.tolist(), ranks.tolist(), strict=True)
+            if table[cat, rank] < 0
+        ]
+        pairs = [(self.categories[c], int(self.whistler_units[r])) for c, r in wanted]
+        for (cat, rank), found in zip(wanted, responsible_many(self.org, pairs), strict=True):
             table[cat, rank] = self.intern(tuple(d.id for d in found))
 
     def departments_of(self, cat: int, w: int) -> int:

@@ -192,6 +192,44 @@ def responsible_departments(
     return tuple(sorted(chosen, key=lambda d: d.id not in members))
 
 
+def responsible_many(
+    org: Organisation, pairs: list[tuple[str, int]]
+) -> list[tuple[Department, ...]]:
+    """:func:`responsible_departments` for many (category, unit position) pairs at once: the
+    departments of each category and the committee members above each unit are found once."""
+    links = org.links
+    size = org.column("size")
+    t = links._table
+    by_category: dict[str, list[tuple[Department, int, int]]] = {}
+    members_at: dict[int, set[str]] = {}
+    found: list[tuple[Department, ...]] = []
+    for category, k in pairs:
+        candidates = by_category.get(category)
+        if candidates is None:
+            links.categories[category]  # raises UnknownCategoryError naming the catalogue
+            candidates = []
+            for d in links.departments.values():
+                if category in d.categories:
+                    j = 0 if d.jurisdiction is None else org.index(d.jurisdiction)
+                    stop = len(org) if d.jurisdiction is None else j + int(size[j])
+                    candidates.append((d, j, stop))
+            by_category[category] = candidates
+        members = members_at.get(k)
+        if members is None:
+            on_committee: set[int] = set()
+            for position in (k, *_ancestor_positions(org, k)):
+                rows = _rows_at(links, "dst", UNIT, position).tolist()
+                on_committee.update(
+                    int(t.src[r])
+                    for r in rows
+                    if t.kind[r] == _COMMITTEE and t.src_type[r] == PARTNER
+                )
+            members = members_at[k] = {links._partners[i].id for i in on_committee}
+        chosen = [d for d, j, stop in candidates if j <= k < stop]
+        found.append(tuple(sorted(chosen, key=lambda d: d.id not in members)))
+    return found
+
+
 def _ancestor_positions(org: Organisation, k: int) -> list[int]:
     parent = org.column("parent")
     found = []
