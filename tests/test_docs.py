@@ -39,7 +39,14 @@ def _python_blocks(markdown: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "page",
-    ["README.md", "docs/quickstart.md", "docs/index.md", "docs/links.md", "docs/merging.md"],
+    [
+        "README.md",
+        "docs/quickstart.md",
+        "docs/index.md",
+        "docs/links.md",
+        "docs/merging.md",
+        "docs/routing.md",
+    ],
 )
 def test_python_blocks_in_pages_run(page: str, tmp_path: Path) -> None:
     blocks = _python_blocks((ROOT / page).read_text(encoding="utf-8"))
@@ -55,6 +62,29 @@ def test_python_blocks_in_pages_run(page: str, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert done.returncode == 0, done.stderr
+
+
+#: Pages whose ``text`` blocks record, in order, everything their Python blocks print.
+RECORDED_PAGES = ["docs/routing.md"]
+
+
+@pytest.mark.parametrize("page", RECORDED_PAGES)
+def test_pages_print_what_their_text_blocks_record(page: str, tmp_path: Path) -> None:
+    markdown = (ROOT / page).read_text(encoding="utf-8")
+    recorded = "".join(re.findall(r"```text\n(.*?)```", markdown, flags=re.DOTALL))
+    assert recorded, f"{page} records no output"
+    script = tmp_path / "page.py"
+    script.write_text("\n".join(_python_blocks(markdown)), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        encoding="utf-8",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == recorded
 
 
 def test_readme_starts_with_the_two_set_up_commands() -> None:

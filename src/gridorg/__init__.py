@@ -2,7 +2,9 @@
 
 The organisation tree (street → community → grid → household head) as an immutable, validated,
 compact value, with the graph beyond the tree (partners, people, service sites and typed
-cross-links); JSON in and out; presets for two counties; hypothesis strategies.
+cross-links); multi-network merging; the routing of residents' issues (colour triage, a rule
+table, escalation, whistle-and-report), the case lifecycle and the three lists; JSON in and out;
+presets for two counties; hypothesis strategies.
 """
 
 from typing import TYPE_CHECKING
@@ -11,6 +13,8 @@ from gridorg.categories import DEFAULT_CATEGORIES, Category, CategoryCatalogue
 from gridorg.crosslinks import CrossLinks
 from gridorg.errors import (
     ArgumentTypeError,
+    CaseLogError,
+    EscalationError,
     FormatVersionError,
     GridorgError,
     HierarchyError,
@@ -20,7 +24,9 @@ from gridorg.errors import (
     NetworkError,
     Problem,
     RecordError,
+    RuleError,
     SchemaError,
+    TransitionError,
     UnknownCategoryError,
     UnknownEntityError,
     UnknownTierError,
@@ -29,6 +35,8 @@ from gridorg.errors import (
 )
 from gridorg.graph import IronTriangle
 from gridorg.hierarchy import Organisation
+from gridorg.issue import Channel, Issue
+from gridorg.lifecycle import TRANSITIONS, CaseEvent, CaseLog, CaseState, CaseView, CaseViews
 from gridorg.links import (
     Assignment,
     CommitteeMembership,
@@ -39,24 +47,48 @@ from gridorg.links import (
     Serving,
     Sinking,
 )
+from gridorg.lists import demand_list, problem_list, service_list
 from gridorg.locations import Location
 from gridorg.networks import NETWORK_KINDS, BaseLayer, FunctionalNetwork, diagnose
 from gridorg.partners import Department, Partner, PartnerKind, VolunteerTeam
 from gridorg.people import Person, Role
+from gridorg.routing import (
+    AssignDepartment,
+    HandleAt,
+    JointOffice,
+    Mediation,
+    Router,
+    RoutingDecision,
+    RoutingDecisions,
+    Rule,
+    RuleTable,
+    Whistle,
+)
 from gridorg.schema import dump, dump_file, dumps, json_schema, load, load_file, loads
 from gridorg.sites import ServiceSite, SiteKind
 from gridorg.tiers import DEFAULT_SCHEME, LevelScheme, PartyForm, Tier
+from gridorg.triage import Colour, Deadlines, FiveTierTriage, MatrixTriage, Triage
 from gridorg.units import Unit
+from gridorg.whistle import whistle_report
+from gridorg.worktime import WorkingCalendar
 
 if TYPE_CHECKING:
     from gridorg import access as access
     from gridorg import audit as audit
     from gridorg import datasets as datasets
     from gridorg import display as display
+    from gridorg import issue as issue
+    from gridorg import lifecycle as lifecycle
+    from gridorg import lists as lists
     from gridorg import merge as merge
     from gridorg import networks as networks
+    from gridorg import routing as routing
     from gridorg import schema as schema
     from gridorg import strategies as strategies
+    from gridorg import testing as testing
+    from gridorg import triage as triage
+    from gridorg import whistle as whistle
+    from gridorg import worktime as worktime
     from gridorg.access import service_access as service_access
     from gridorg.merge import MergeReport as MergeReport
     from gridorg.merge import MergeResult as MergeResult
@@ -65,7 +97,24 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _SUBMODULES = frozenset(
-    {"access", "audit", "datasets", "display", "merge", "networks", "schema", "strategies"}
+    {
+        "access",
+        "audit",
+        "datasets",
+        "display",
+        "issue",
+        "lifecycle",
+        "lists",
+        "merge",
+        "networks",
+        "routing",
+        "schema",
+        "strategies",
+        "testing",
+        "triage",
+        "whistle",
+        "worktime",
+    }
 )
 #: Public functions whose modules load on first use (they import scipy).
 _LAZY = {
@@ -96,26 +145,44 @@ __all__ = [
     "DEFAULT_CATEGORIES",
     "DEFAULT_SCHEME",
     "NETWORK_KINDS",
+    "TRANSITIONS",
     "ArgumentTypeError",
+    "AssignDepartment",
     "Assignment",
     "BaseLayer",
+    "CaseEvent",
+    "CaseLog",
+    "CaseLogError",
+    "CaseState",
+    "CaseView",
+    "CaseViews",
     "Category",
     "CategoryCatalogue",
+    "Channel",
+    "Colour",
     "CommitteeMembership",
     "ContactPoint",
     "CrossLinks",
+    "Deadlines",
     "Department",
+    "EscalationError",
+    "FiveTierTriage",
     "FormatVersionError",
     "FunctionalNetwork",
     "GridorgError",
+    "HandleAt",
     "HierarchyError",
     "InvalidArgumentError",
     "IronTriangle",
+    "Issue",
     "Joining",
+    "JointOffice",
     "LevelScheme",
     "LinkError",
     "LinkKind",
     "Location",
+    "MatrixTriage",
+    "Mediation",
     "MergeReport",
     "MergeResult",
     "MissingDependencyError",
@@ -129,12 +196,20 @@ __all__ = [
     "RecordError",
     "Registration",
     "Role",
+    "Router",
+    "RoutingDecision",
+    "RoutingDecisions",
+    "Rule",
+    "RuleError",
+    "RuleTable",
     "SchemaError",
     "ServiceSite",
     "Serving",
     "Sinking",
     "SiteKind",
     "Tier",
+    "TransitionError",
+    "Triage",
     "Unit",
     "UnknownCategoryError",
     "UnknownEntityError",
@@ -142,7 +217,10 @@ __all__ = [
     "UnknownUnitError",
     "ValidationError",
     "VolunteerTeam",
+    "Whistle",
+    "WorkingCalendar",
     "__version__",
+    "demand_list",
     "diagnose",
     "dump",
     "dump_file",
@@ -152,5 +230,8 @@ __all__ = [
     "load_file",
     "loads",
     "merge_networks",
+    "problem_list",
     "service_access",
+    "service_list",
+    "whistle_report",
 ]

@@ -71,7 +71,7 @@ class RuleTrace:
     reason: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class RoutingDecision:
     """Who handles one issue, by when, what comes next if they cannot, and why.
 
@@ -104,6 +104,27 @@ class RoutingDecision:
     def rule(self) -> str:
         """The name of the rule that decided (the last one tried)."""
         return self.trace[-1].name
+
+    def __repr__(self) -> str:
+        # The decision in one line: who, at which tier, by when; the fields hold the rest.
+        who = [repr(self.handler)] if self.handler is not None else []
+        if self.departments:
+            who.append("departments " + ", ".join(map(repr, self.departments)))
+        parts = [
+            f"{self.issue!r}: {self.action} at {self.tier}"
+            + (f" by {' + '.join(who)}" if who else ""),
+            f"colour={self.colour.value}",
+            f"rule={self.rule!r}",
+            f"resolve_by={self.resolve_by.isoformat()!r}",
+        ]
+        if self.report_by is not None:
+            parts.append(f"report_by={self.report_by.isoformat()!r}")
+        if self.fallback is not None:
+            parts.append(f"fallback={self.fallback!r}")
+        if self.escalations:
+            parts.append(f"escalations={len(self.escalations)}")
+        parts.append(f"chain={len(self.chain)} steps")
+        return f"RoutingDecision({', '.join(parts)})"
 
     def to_record(self) -> dict[str, Any]:
         """This decision as a JSON-compatible mapping (times in ISO 8601)."""
@@ -195,6 +216,9 @@ class RoutingDecisions(Sequence[RoutingDecision]):
             "action": c.action,
             "tier": tier,
             "tier_names": (*names, DEPARTMENT_TIER),
+            "colour_names": tuple(colour.value for colour in COLOURS),
+            "rule_names": state.rule_names,
+            "action_names": ACTION_NAMES,
             "handler": c.handler,
             "departments": [state.pool[k] for k in c.departments.tolist()],
             "fallback": c.fallback,

@@ -65,8 +65,10 @@ class HandleAt:
 
 @attrs.frozen
 class AssignDepartment:
-    """Assign the matter to the departments answering for its category at the origin's
-    street."""
+    """Assign the matter to the departments responsible for its category.
+
+    They are the departments answering for the category at the origin's street.
+    """
 
     kind: ClassVar[str] = "assign_department"
 
@@ -123,8 +125,10 @@ class JointOffice:
 
 @attrs.frozen
 class Mediation:
-    """Take the mediation path: the origin's grid with the community's mediators and
-    evaluators."""
+    """Take the mediation path (纠纷邻里调).
+
+    The origin's grid handles the matter, with the mediators and evaluators of its community.
+    """
 
     kind: ClassVar[str] = "mediation"
 
@@ -141,8 +145,10 @@ def _check_report_in(inst: object, attribute: attrs.Attribute[Any], value: objec
 
 @attrs.frozen
 class Whistle:
-    """The origin's street blows the whistle (吹哨): the responsible departments must report in
-    (报到) within ``report_in``."""
+    """Blow the whistle at the origin's street (街道吹哨、部门报到).
+
+    The responsible departments must report in within ``report_in``.
+    """
 
     kind: ClassVar[str] = "whistle"
     report_in: dt.timedelta = attrs.field(
@@ -194,14 +200,29 @@ def _condition(field: str, value: object) -> frozenset[Any] | None:
     return frozenset(items)
 
 
-def _converter(field: str) -> Any:
-    def convert(value: object) -> object:
-        try:
-            return _condition(field, value)
-        except _BadConditionError:
-            return value  # the validator reports it
+def _converted(field: str, value: object) -> Any:
+    try:
+        return _condition(field, value)
+    except _BadConditionError:
+        return value  # the validator reports it
 
-    return convert
+
+def _codes(value: Iterable[str] | None) -> frozenset[str] | None:
+    """A converter: any iterable of codes (a set, a list) as a frozenset."""
+    found: frozenset[str] | None = _converted("codes", value)
+    return found
+
+
+def _colours(value: Iterable[Colour | str] | None) -> frozenset[Colour] | None:
+    """A converter: colours or their names as a frozenset of colours."""
+    found: frozenset[Colour] | None = _converted("colours", value)
+    return found
+
+
+def _channels(value: Iterable[Channel | str] | None) -> frozenset[Channel] | None:
+    """A converter: channels or their names as a frozenset of channels."""
+    found: frozenset[Channel] | None = _converted("channels", value)
+    return found
 
 
 def _validate(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -218,10 +239,6 @@ def _check_action(inst: object, attribute: attrs.Attribute[Any], value: object) 
         raise _fail(attribute.name, msg)
 
 
-def _field(name: str) -> Any:
-    return attrs.field(default=None, kw_only=True, converter=_converter(name), validator=_validate)
-
-
 @attrs.frozen
 class Rule:
     """One row of a rule table: conditions on an issue, and the action taken when all hold.
@@ -234,12 +251,24 @@ class Rule:
 
     name: str = attrs.field(validator=_check_name)
     action: Action = attrs.field(validator=_check_action)
-    categories: frozenset[str] | None = _field("categories")
-    colours: frozenset[Colour] | None = _field("colours")
-    tiers: frozenset[str] | None = _field("tiers")
-    tags: frozenset[str] | None = _field("tags")
-    channels: frozenset[Channel] | None = _field("channels")
-    under: frozenset[str] | None = _field("under")
+    categories: frozenset[str] | None = attrs.field(
+        default=None, kw_only=True, converter=_codes, validator=_validate
+    )
+    colours: frozenset[Colour] | None = attrs.field(
+        default=None, kw_only=True, converter=_colours, validator=_validate
+    )
+    tiers: frozenset[str] | None = attrs.field(
+        default=None, kw_only=True, converter=_codes, validator=_validate
+    )
+    tags: frozenset[str] | None = attrs.field(
+        default=None, kw_only=True, converter=_codes, validator=_validate
+    )
+    channels: frozenset[Channel] | None = attrs.field(
+        default=None, kw_only=True, converter=_channels, validator=_validate
+    )
+    under: frozenset[str] | None = attrs.field(
+        default=None, kw_only=True, converter=_codes, validator=_validate
+    )
 
     @classmethod
     def default(cls, action: Action, name: str = "default") -> Rule:

@@ -166,8 +166,10 @@ class EscalationError(GridorgError, ValueError):
 
 
 class CaseLogError(GridorgError, ValueError):
-    """An event cannot be added to a case log: its time goes backwards for its case, its case
-    is unknown or already known, or it is malformed. The log keeps what it had."""
+    """An event cannot be added to a case log; the log keeps what it had.
+
+    Raised when its time goes backwards for its case, its case is unknown or already known, or
+    it is malformed."""
 
 
 class TransitionError(CaseLogError):

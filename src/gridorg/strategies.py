@@ -17,7 +17,10 @@ unit locations and typed links to an organisation, each link drawn between exist
 the kinds and tiers it allows. :func:`base_layers` and :func:`functional_networks` draw the
 inputs of a multi-network merge: connected community patches of base units, and overlapping
 departmental grids over them (with gaps, overlaps and boundary-crossing cells when allowed).
-:func:`issues` draws residents' issues arising in a given organisation.
+:func:`issues` draws residents' issues arising in a given organisation, :func:`rule_tables`
+routing rule tables that pass ``table.check(org)`` for it, and :func:`case_logs` case logs whose
+every case follows the lifecycle's allowed transitions. :mod:`gridorg.testing` holds a state
+machine that tests a rule table by reporting, escalating and closing cases.
 
 This module needs the optional dependency hypothesis (``pip install 'gridorg[hypothesis]'``);
 importing :mod:`gridorg` itself never imports it. Bad arguments raise
@@ -36,11 +39,12 @@ from gridorg._link_strategies import (
     service_sites,
 )
 from gridorg._network_strategies import base_layers, functional_networks
-from gridorg._routing_strategies import issues
+from gridorg._routing_strategies import case_logs, issues, rule_tables
 from gridorg._tree_strategies import organisations, records, schemes, unit_ids, units
 
 __all__ = [
     "base_layers",
+    "case_logs",
     "functional_networks",
     "issues",
     "locations",
@@ -49,6 +53,7 @@ __all__ = [
     "partners",
     "people",
     "records",
+    "rule_tables",
     "schemes",
     "service_sites",
     "unit_ids",
