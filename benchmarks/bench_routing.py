@@ -122,7 +122,7 @@ def peer_route(org: Organisation, graph: Any, columns: dict[str, Any], n: int) -
         "education",
     }
     nodes, pred = graph.nodes, graph.pred
-    ids = org.ids_at(columns["origin"][:n])
+    ids = [str(uid) for uid in org.ids_at(columns["origin"][:n])]  # every position is a unit
     cats = columns["category"][:n].tolist()
     urgency, importance = columns["urgency"][:n].tolist(), columns["importance"][:n].tolist()
     reported = columns["reported"][:n].tolist()
@@ -143,6 +143,7 @@ def peer_route(org: Organisation, graph: Any, columns: dict[str, Any], n: int) -
         if key not in departments:
             departments[key] = tuple(answering[category])
         deps = departments[key]
+        decision: tuple[str, str | None, tuple[str, ...]]
         if colour == "red":
             decision = ("whistle", street, deps)
         elif category == "neighbour_disputes":

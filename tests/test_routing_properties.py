@@ -25,7 +25,7 @@ from gridorg.routing import (
     Whistle,
 )
 from gridorg.strategies import organisations_with_links
-from gridorg.triage import COLOURS, FiveTierTriage, MatrixTriage
+from gridorg.triage import COLOURS, FiveTierTriage, MatrixTriage, Triage
 
 EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 TAGS = ("elderly", "night", "repeat")
@@ -121,7 +121,8 @@ def cases(draw: st.DrawFn) -> tuple[Router, list[Issue]]:
     org = draw(organisations_with_links(max_units=25, max_links=20, locations=False))
     assume(origins(org))
     table = draw(tables(org))
-    triage = draw(st.sampled_from([MatrixTriage(), FiveTierTriage()]))
+    schemes: list[Triage] = [MatrixTriage(), FiveTierTriage()]
+    triage = draw(st.sampled_from(schemes))
     return Router(org, table, triage), draw(issue_lists(org))
 
 

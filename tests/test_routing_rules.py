@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -87,7 +88,7 @@ def test_unknown_action_kind_is_reported_with_its_path() -> None:
 
 
 def test_every_record_problem_is_reported_at_once() -> None:
-    records = [
+    records: list[Any] = [
         {"name": "a", "action": {"kind": "mediation"}, "categories": "civil_assistance"},
         {"name": "b", "action": {"kind": "handle_at", "tier": 3}, "colour": ["red"]},
         {"name": "c", "action": {"kind": "whistle", "report_in": "30 min"}, "colours": ["pink"]},
@@ -133,7 +134,9 @@ def test_a_default_before_the_end_makes_later_rules_unreachable() -> None:
 
 def test_duplicate_rule_names_and_non_rules_are_refused() -> None:
     with pytest.raises(RuleError) as err:
-        RuleTable([Rule("a", Mediation(), tiers={"grid"}), "rule", Rule.default(Mediation(), "a")])
+        RuleTable(
+            [Rule("a", Mediation(), tiers={"grid"}), "rule", Rule.default(Mediation(), "a")]  # type: ignore[list-item]
+        )
     assert problems(err) == [("invalid_rule", "rules[1]"), ("duplicate_rule", "rules[2]")]
     with pytest.raises(RuleError, match="a rule table takes a list of rules, got 'x'"):
         RuleTable("x")  # type: ignore[arg-type]

@@ -203,17 +203,17 @@ NO_GRID = Organisation.from_records(
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: rule_tables("org"), r"rule_tables\(\) needs an Organisation, got str"),
+        (lambda: rule_tables("org"), r"rule_tables\(\) needs an Organisation, got str"),  # type: ignore[arg-type]
         (lambda: rule_tables(ORG, min_rules=-1), "min_rules must be between 0 and 1000, got -1"),
-        (lambda: rule_tables(ORG, max_rules=2.5), "max_rules must be an integer, got 2.5"),
+        (lambda: rule_tables(ORG, max_rules=2.5), "max_rules must be an integer, got 2.5"),  # type: ignore[arg-type]
         (lambda: rule_tables(ORG, min_rules=3, max_rules=2), "min_rules=3 is greater than"),
         (lambda: rule_tables(NO_GRID), "needs an organisation whose scheme has the tiers street"),
-        (lambda: case_logs(None), r"case_logs\(\) needs an Organisation, got NoneType"),
+        (lambda: case_logs(None), r"case_logs\(\) needs an Organisation, got NoneType"),  # type: ignore[arg-type]
         (lambda: case_logs(ORG, min_cases=True), "min_cases must be an integer, got True"),
         (lambda: case_logs(ORG, min_cases=4, max_cases=1), "min_cases=4 is greater than"),
         (lambda: case_logs(ORG, max_cases=10**6), "max_cases must be between 0 and 100000"),
-        (lambda: case_logs(ORG, issues="Q1"), "issues must be a list of Issue values or None"),
-        (lambda: case_logs(ORG, issues=[ISSUE, "x"]), r"issues\[1\] must be an Issue, got str"),
+        (lambda: case_logs(ORG, issues="Q1"), "issues must be a list of Issue values or None"),  # type: ignore[arg-type]
+        (lambda: case_logs(ORG, issues=[ISSUE, "x"]), r"issues\[1\] must be an Issue, got str"),  # type: ignore[list-item]
         (lambda: case_logs(ORG, issues=[ISSUE, ISSUE]), "issue id 'A1' appears twice"),
         (
             lambda: case_logs(ORG, issues=[ISSUE.__class__("B", "nope", ISSUE.origin, WHEN)]),

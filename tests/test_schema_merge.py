@@ -177,7 +177,8 @@ def test_networks_round_trip_as_a_tuple() -> None:
     found = load_value(document)
     assert isinstance(found, tuple)
     assert found == tuple(networks)
-    assert [list(n.cells) for n in found] == [list(n.cells) for n in networks]  # cell order
+    cells = [list(n.cells) for n in found if isinstance(n, FunctionalNetwork)]
+    assert cells == [list(n.cells) for n in networks]  # cell order
     assert loads_value(dumps_value(tuple(networks))) == tuple(networks)
     assert load_value(dump_value([])) == ()
 

@@ -9,6 +9,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -42,11 +43,6 @@ from gridorg.strategies import issues
 from gridorg.triage import COLOURS, Deadlines, FiveTierTriage, MatrixTriage
 from gridorg.worktime import WorkingCalendar
 from tests.test_schema import _violations
-
-try:  # the full validator when it is installed; the small checker always runs
-    import jsonschema
-except ImportError:  # pragma: no cover - depends on the environment
-    jsonschema = None
 
 CST = dt.timezone(dt.timedelta(hours=8))
 WHEN = dt.datetime(2024, 5, 6, 9, 30, tzinfo=CST)
@@ -84,12 +80,12 @@ def _issues() -> tuple[Issue, ...]:
 
 
 def _schema_problems(document: dict[str, Any]) -> list[str]:
-    """Where ``document`` breaks its format's JSON Schema (both checkers when available)."""
+    """Where ``document`` breaks its format's JSON Schema, by the full validator and the small
+    checker of the organisation schema tests."""
     schema = json_schema(format=document["format"])
     found = _violations(document, schema, schema)
-    if jsonschema is not None:
-        validator = jsonschema.Draft202012Validator(schema)
-        found += [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+    validator = jsonschema.Draft202012Validator(schema)
+    found += [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
     return found
 
 
@@ -186,7 +182,7 @@ def test_load_points_other_documents_to_load_value() -> None:
 
 def test_dump_value_refuses_mixed_issue_sequences() -> None:
     with pytest.raises(ArgumentTypeError, match="item 1 is a str"):
-        dump_value([_issues()[0], "Q2"])
+        dump_value([_issues()[0], "Q2"])  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------- malformed documents
@@ -320,17 +316,22 @@ def _calendar() -> WorkingCalendar:
     )
 
 
+def _mixed_deadlines() -> dict[str, Deadlines | tuple[dt.timedelta, dt.timedelta]]:
+    """Deadlines given both ways: as (response, resolution) pairs and as Deadlines."""
+    return {
+        "green": (2 * HOUR, 48 * HOUR),
+        "yellow": Deadlines(HOUR, 24 * HOUR, calendar=_calendar()),
+        "red": (dt.timedelta(minutes=10, microseconds=5), 3 * HOUR),
+    }
+
+
 def _triages() -> list[MatrixTriage | FiveTierTriage]:
     return [
         MatrixTriage(),
         MatrixTriage(calendar=_calendar()),
         MatrixTriage(
             [["green"] * 4, ["green"] * 4, ["yellow"] * 4, ["red"] * 4],
-            {
-                "green": (2 * HOUR, 48 * HOUR),
-                "yellow": Deadlines(HOUR, 24 * HOUR, calendar=_calendar()),
-                "red": (dt.timedelta(minutes=10, microseconds=5), 3 * HOUR),
-            },
+            _mixed_deadlines(),
         ),
         FiveTierTriage(),
         FiveTierTriage(

@@ -43,7 +43,7 @@ FAILING = settings(
 
 class YinjiangMachine(RoutingMachine):
     organisation = ORG
-    rules = RuleTable.standard(ORG.links.categories)
+    rule_table = RuleTable.standard(ORG.links.categories)
 
 
 TestYinjiangStandard = YinjiangMachine.TestCase
@@ -179,7 +179,7 @@ def test_a_machine_without_an_organisation_is_refused() -> None:
 def test_rules_and_rule_table_may_not_disagree() -> None:
     class Both(RoutingMachine):
         organisation = ORG
-        rules = RuleTable.standard()
+        rules = RuleTable.standard()  # type: ignore[assignment]  # the alias, on purpose
         rule_table = RuleTable([Rule.default(HandleAt())])
 
     with pytest.raises(InvalidArgumentError, match="sets both rule_table and rules"):
@@ -191,7 +191,7 @@ def test_the_table_is_read_from_either_attribute() -> None:
 
     class ByRules(RoutingMachine):
         organisation = ORG
-        rules = table
+        rules = table  # type: ignore[assignment]  # the alias, on purpose
 
     class ByName(RoutingMachine):
         organisation = ORG

@@ -9,25 +9,23 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 import numpy as np
 import numpy.typing as npt
 
+from gridorg import _caseconvert as convert
+from gridorg._casecheck import check_batch, due_message, first_message, step_message, time_message
 from gridorg._casecols import Batch, from_columns, from_events
 from gridorg._casestates import (
-    ALLOWED,
     ALLOWED_PAIRS,
     CODE_OF,
     DUE_CODES,
-    DUE_MASK,
     FINAL_MASK,
     NO_TIME,
-    NONE,
     STATES,
     CaseEvent,
     CaseState,
-    allowed_text,
     from_us,
-    state_text,
     to_us,
 )
 from gridorg._casestore import Columns, Pool
+from gridorg._casewrite import CASE_DTYPES, CASE_FILL, EVENT_DTYPES, commit, text_codes
 from gridorg._fields import describe, id_problem
 from gridorg.errors import ArgumentTypeError, CaseLogError, TransitionError
 from gridorg.issue import Issue, aware
@@ -38,33 +36,6 @@ if TYPE_CHECKING:
 I64 = npt.NDArray[np.int64]
 #: Appended events wait in Python lists until this many, or until the log is read.
 _FLUSH_AT = 1 << 16
-#: How many refused events an error message lists.
-_LISTED = 5
-
-_EVENT_DTYPES = {
-    "case": np.int32,
-    "time": np.int64,
-    "state": np.uint8,
-    "actor": np.int32,
-    "note": np.int32,
-    "due": np.int64,
-}
-_CASE_DTYPES = {
-    "last_state": np.uint8,
-    "last_time": np.int64,
-    "first": np.int64,
-    "category": np.int32,
-    "origin": np.int32,
-    "due": np.int64,
-}
-_CASE_FILL = {
-    "last_state": NONE,
-    "last_time": NO_TIME,
-    "first": NO_TIME,
-    "category": -1,
-    "origin": -1,
-    "due": NO_TIME,
-}
 
 
 class CaseInfo(NamedTuple):
@@ -72,10 +43,6 @@ class CaseInfo(NamedTuple):
 
     category: str | None
     origin: str | None
-
-
-def _iso(us: int) -> str:
-    return from_us(us).isoformat()
 
 
 class CaseLog:
@@ -103,8 +70,8 @@ class CaseLog:
         self._notes = Pool([""])
         self._categories = Pool()
         self._origins = Pool()
-        self._ev = Columns(_EVENT_DTYPES)
-        self._cs = Columns(_CASE_DTYPES, _CASE_FILL)
+        self._ev = Columns(EVENT_DTYPES)
+        self._cs = Columns(CASE_DTYPES, CASE_FILL)
         self._clear_pending()
         self._groups: tuple[int, I64, I64] | None = None
         if isinstance(events, Mapping) or events != ():
@@ -140,10 +107,10 @@ class CaseLog:
         case = event.case
         ci = self._cases.index.get(case)
         if due != NO_TIME and code not in DUE_CODES:
-            raise CaseLogError(_due_message(case, code, None))
+            raise CaseLogError(due_message(case, code, None))
         if ci is None:
             if code:
-                raise TransitionError(_first_message(case, code, None))
+                raise TransitionError(first_message(case, code, None))
             ci = self._cases.code(case)
         else:
             hot = self._hot.get(ci)
@@ -152,9 +119,9 @@ class CaseLog:
             else:
                 before, last = hot
             if before * 16 + code not in ALLOWED_PAIRS:
-                raise TransitionError(_step_message(case, before, code, None))
+                raise TransitionError(step_message(case, before, code, None))
             if us < last:
-                raise CaseLogError(_time_message(case, code, us, last, None))
+                raise CaseLogError(time_message(case, code, us, last, None))
         self._hot[ci] = (code, us)
         actor = event.actor
         note = event.note
@@ -190,126 +157,20 @@ class CaseLog:
     def _add(self, batch: Batch) -> None:
         count = len(batch.case)
         cidx, new_cases = self._cases.codes(batch.case, "case", ids=True)
-        actor, new_actors = self._text_codes(self._actors, batch.actor, "actor", count)
-        note, new_notes = self._text_codes(self._notes, batch.note, "note", count)
-        order = self._check(batch, cidx)
+        actor, new_actors = text_codes(self._actors, batch.actor, "actor", count)
+        note, new_notes = text_codes(self._notes, batch.note, "note", count)
+        order = check_batch(batch, cidx, self._cs["last_state"], self._cs["last_time"])
         self._cases.commit(new_cases)
         self._actors.commit(new_actors)
         self._notes.commit(new_notes)
-        self._commit(cidx, batch.time, batch.state, actor, note, batch.due, order)
-
-    @staticmethod
-    def _text_codes(pool: Pool, values: list[Any] | str, name: str, count: int) -> Any:
-        if isinstance(values, str):
-            code = pool.index.get(values, len(pool))
-            new = {values: code} if code == len(pool) else {}
-            return np.full(count, code, dtype=np.int64), new
-        return pool.codes(values, name)
-
-    def _check(self, batch: Batch, cidx: I64) -> I64:
-        """Validate the batch against the log; the batch order grouped by case."""
-        state, time, due = batch.state, batch.time, batch.due
-        problems: list[tuple[int, str, bool]] = []
-        if due is not None:
-            wrong = np.flatnonzero((due != NO_TIME) & ~DUE_MASK[state])[:_LISTED].tolist()
-            problems.extend(
-                (i, _due_message(batch.case[i], int(state[i]), i), False) for i in wrong
-            )
-        order = np.argsort(cidx, kind="stable")
-        sc, ss, st = cidx[order], state[order], time[order]
-        first = np.empty(len(sc), dtype=np.bool_)
-        first[0] = True
-        np.not_equal(sc[1:], sc[:-1], out=first[1:])
-        before = np.empty(len(sc), dtype=np.uint8)
-        before[1:] = ss[:-1]
-        last = np.empty(len(sc), dtype=np.int64)
-        last[1:] = st[:-1]
-        fc = sc[first]
-        known = self._cs.size
-        seen = fc < known
-        where = np.minimum(fc, max(known - 1, 0))
-        if known:
-            before[first] = np.where(seen, self._cs["last_state"][where], NONE)
-            last[first] = np.where(seen, self._cs["last_time"][where], NO_TIME)
-        else:
-            before[first] = NONE
-            last[first] = NO_TIME
-        wrong_step = ~ALLOWED[before, ss]
-        backwards = st < last
-        bad = np.flatnonzero(wrong_step | backwards)
-        if len(bad) == 0 and not problems:
-            return order
-        total = len(bad) + len(problems)
-        listed = np.sort(order[bad])[:_LISTED]
-        position = {int(order[k]): k for k in bad.tolist()}
-        for i in listed.tolist():
-            k = position[i]
-            case = batch.case[i]
-            code = int(ss[k])
-            if wrong_step[k]:
-                b = int(before[k])
-                if b == NONE:
-                    problems.append((i, _first_message(case, code, i), True))
-                else:
-                    problems.append((i, _step_message(case, b, code, i), True))
-            else:
-                problems.append((i, _time_message(case, code, int(st[k]), int(last[k]), i), False))
-        problems.sort(key=lambda p: p[0])
-        shown = problems[:_LISTED]
-        cls = TransitionError if shown[0][2] else CaseLogError
-        lines = [f"{total} of {len(sc)} events refused (the log is unchanged):"]
-        lines.extend(f"  - {text}" for _, text, _ in shown)
-        if total > len(shown):
-            lines.append(f"  ... and {total - len(shown)} more")
-        msg = lines[1][4:] if total == 1 else "\n".join(lines)
-        raise cls(msg)
-
-    def _commit(
-        self,
-        cidx: I64,
-        time: I64,
-        state: npt.NDArray[np.uint8],
-        actor: I64,
-        note: I64,
-        due: I64 | None,
-        order: I64,
-    ) -> None:
-        start = self._ev.size
-        stop = start + len(cidx)
-        self._ev.grow(stop)
-        self._ev.raw("case")[start:stop] = cidx
-        self._ev.raw("time")[start:stop] = time
-        self._ev.raw("state")[start:stop] = state
-        self._ev.raw("actor")[start:stop] = actor
-        self._ev.raw("note")[start:stop] = note
-        self._ev.raw("due")[start:stop] = NO_TIME if due is None else due
-        self._cs.grow(len(self._cases))
-        sc = cidx[order]
-        edge = np.empty(len(sc) + 1, dtype=np.bool_)
-        edge[0] = edge[-1] = True
-        np.not_equal(sc[1:], sc[:-1], out=edge[1:-1])
-        firsts, lasts = order[edge[:-1]], order[edge[1:]]
-        cs = self._cs
-        cs.raw("last_state")[cidx[lasts]] = state[lasts]
-        cs.raw("last_time")[cidx[lasts]] = time[lasts]
-        fc = cidx[firsts]
-        fresh = cs.raw("first")[fc] == NO_TIME
-        cs.raw("first")[fc[fresh]] = time[firsts[fresh]]
-        if due is not None:
-            carried = order[due[order] != NO_TIME]
-            dc = cidx[carried]
-            final = np.empty(len(dc), dtype=np.bool_)
-            if len(dc):
-                final[-1] = True
-                np.not_equal(dc[1:], dc[:-1], out=final[:-1])
-            cs.raw("due")[dc[final]] = due[carried[final]]
-        self._groups = None
+        commit(self, cidx, batch.time, batch.state, actor, note, batch.due, order)
 
     def _flush(self) -> None:
         if self._p_case:
             cidx = np.array(self._p_case, dtype=np.int64)
             due = np.array(self._p_due, dtype=np.int64)
-            self._commit(
+            commit(
+                self,
                 cidx,
                 np.array(self._p_time, dtype=np.int64),
                 np.array(self._p_state, dtype=np.uint8),
@@ -491,115 +352,37 @@ class CaseLog:
         case, in first-seen order: ``cases`` (ids), ``category`` and ``origin`` (strings or
         ``None``).
         """
-        self._flush()
-        ev = self._ev
-        ids = _objects(self._cases.values)
-        cs = self._cs
-        return {
-            "case": ids[ev["case"]],
-            "time": ev["time"].copy(),
-            "state": ev["state"].copy(),
-            "actor": _objects(self._actors.values)[ev["actor"]],
-            "note": _objects(self._notes.values)[ev["note"]],
-            "due": ev["due"].copy(),
-            "cases": ids,
-            "category": _objects([*self._categories.values, None])[cs["category"]],
-            "origin": _objects([*self._origins.values, None])[cs["origin"]],
-        }
+        return convert.to_columns(self)
 
     @classmethod
     def from_columns(cls, columns: Mapping[str, Any]) -> CaseLog:
         """A log from :meth:`to_columns` output (the per-case keys are optional)."""
-        batch = from_columns(columns, allow=("cases", "category", "origin"))
-        log = cls()
-        if batch.case:
-            log._add(batch)
-        if "cases" in columns:
-            given = list(columns["cases"])
-            if given != log._cases.values:
-                msg = "column 'cases' must list the case ids in the order they first appear"
-                raise CaseLogError(msg)
-        categories = list(columns.get("category", ()))
-        origins = list(columns.get("origin", ()))
-        for case, category, origin in zip(log._cases.values, categories, origins, strict=False):
-            if category is not None or origin is not None:
-                log.register(case, category=category, origin=origin)
-        return log
+        return convert.from_columns(cls, columns)
 
     def to_records(self) -> list[dict[str, Any]]:
         """Every event as a JSON-compatible record in append order (ISO 8601 UTC times); a
         case's first record also carries its ``category`` and ``origin`` when registered."""
-        records = []
-        seen: set[str] = set()
-        for event in self:
-            record = event.to_record()
-            if event.case not in seen:
-                seen.add(event.case)
-                info = self.case_info(event.case)
-                if info.category is not None:
-                    record["category"] = info.category
-                    record["origin"] = info.origin
-            records.append(record)
-        return records
+        return convert.to_records(self)
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> CaseLog:
         """A log from :meth:`to_records` output."""
-        from gridorg._caseviews import event_from_record
-
-        events: list[CaseEvent] = []
-        info: dict[str, tuple[str, str]] = {}
-        for index, record in enumerate(records):
-            event, case_info = event_from_record(record, index)
-            events.append(event)
-            if case_info is not None:
-                info[event.case] = case_info
-        return cls(events, cases=info)
+        return convert.from_records(cls, records)
 
     # -- identity ------------------------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CaseLog):
             return NotImplemented
-        self._flush()
-        other._flush()
-        if len(self) != len(other) or self._cases.values != other._cases.values:
-            return False
-        a, b = self._ev, other._ev
-        if not all(np.array_equal(a[n], b[n]) for n in ("case", "time", "state", "due")):
-            return False
-        return (
-            _same(a["actor"], self._actors, b["actor"], other._actors)
-            and _same(a["note"], self._notes, b["note"], other._notes)
-            and _same(
-                self._cs["category"], self._categories, other._cs["category"], other._categories
-            )
-            and _same(self._cs["origin"], self._origins, other._cs["origin"], other._origins)
-        )
+        return convert.same_log(self, other)
 
     __hash__ = None  # type: ignore[assignment]  # a log grows: it is not hashable
 
     def __getstate__(self) -> dict[str, Any]:
-        self._flush()
-        return {
-            "cases": self._cases.values,
-            "actors": self._actors.values,
-            "notes": self._notes.values,
-            "categories": self._categories.values,
-            "origins": self._origins.values,
-            "events": self._ev.trimmed(),
-            "per_case": self._cs.trimmed(),
-        }
+        return convert.pickled(self)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
-        self._cases = Pool(state["cases"])
-        self._actors = Pool(state["actors"])
-        self._notes = Pool(state["notes"])
-        self._categories = Pool(state["categories"])
-        self._origins = Pool(state["origins"])
-        self._ev.load(state["events"])
-        self._cs.load(state["per_case"])
+        convert.unpickle(self, state)
 
     def open_count(self) -> int:
         """How many cases are not in a final state."""
@@ -612,54 +395,3 @@ class CaseLog:
             f"<CaseLog: {count:,} event{'s' * (count != 1)}, {cases:,} case{'s' * (cases != 1)}"
             f" ({self.open_count():,} open)>"
         )
-
-
-def _objects(values: list[Any]) -> npt.NDArray[np.object_]:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
-
-
-def _same(codes: I64, pool: Pool, other_codes: I64, other: Pool) -> bool:
-    """Whether two code columns name the same strings (code -1: none)."""
-    if pool.values == other.values:
-        return bool(np.array_equal(codes, other_codes))
-    table = np.array([other.index.get(v, -2) for v in pool.values] + [-1], dtype=np.int64)
-    return bool(np.array_equal(table[codes], other_codes))
-
-
-def _first_message(case: str, code: int, index: int | None) -> str:
-    where = "" if index is None else f"event {index}, "
-    return (
-        f"{where}case {case!r} is new: its first event must be collected, got {state_text(code)}"
-    )
-
-
-def _step_message(case: str, before: int, code: int, index: int | None) -> str:
-    where = "" if index is None else f"event {index}, "
-    if not ALLOWED[before].any():
-        return (
-            f"{where}case {case!r}: {state_text(before)} → {state_text(code)} is not an allowed "
-            f"transition; {state_text(before)} is final and no event may follow it"
-        )
-    return (
-        f"{where}case {case!r}: {state_text(before)} → {state_text(code)} is not an allowed "
-        f"transition; after {state_text(before)} it may go to {allowed_text(before)}"
-    )
-
-
-def _time_message(case: str, code: int, us: int, last: int, index: int | None) -> str:
-    where = "" if index is None else f"event {index}, "
-    return (
-        f"{where}case {case!r}: {state_text(code)} at {_iso(us)} goes back in time; "
-        f"its previous event is at {_iso(last)}"
-    )
-
-
-def _due_message(case: str, code: int, index: int | None) -> str:
-    where = "" if index is None else f"event {index}, "
-    carriers = ", ".join(STATES[c].value for c in sorted(DUE_CODES))
-    return (
-        f"{where}case {case!r}: a {state_text(code)} event cannot carry a due time; "
-        f"only {carriers} events set one"
-    )

@@ -1,15 +1,16 @@
-"""The machinery under the three lists: argument checks, one pass over the case log's columns,
-and the claim model of the service list solved as a minimum-cost maximum flow."""
+"""The machinery under the three lists: their shared table behaviour, argument checks, one pass
+over the case log's columns, and the claim model of the service list solved as a minimum-cost
+maximum flow."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
-import networkx as nx
 import numpy as np
 
 from gridorg._fields import describe
@@ -19,11 +20,14 @@ from gridorg.errors import (
     UnknownCategoryError,
     UnknownEntityError,
     UnknownUnitError,
+    missing_dependency,
 )
 from gridorg.lifecycle import STATES, CaseState
 from gridorg.links import CommitteeMembership
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from gridorg.hierarchy import Organisation
     from gridorg.lifecycle import CaseLog
     from gridorg.lists import ListedProblem
@@ -34,6 +38,45 @@ _US = dt.timedelta(microseconds=1)
 _QUARTER = re.compile(r"([0-9]{4})Q([1-4])")
 _SOURCE = ("source",)
 _SINK = ("sink",)
+#: How many rows a list's repr shows.
+_SHOWN = 10
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class Table:
+    """The shared table behaviour of the lists: records, a data frame and a short listing."""
+
+    __slots__ = ()
+    _index = ""
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain mapping per row, in list order."""
+        raise NotImplementedError
+
+    def to_pandas(self) -> Any:
+        """The records as a ``pandas.DataFrame`` (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            error = missing_dependency("pandas", "dataframe", f"{type(self).__name__}.to_pandas")
+            raise error from None
+        records = self.to_records()
+        if not records:
+            return pd.DataFrame(columns=list(self._columns())).set_index(self._index)
+        return pd.DataFrame(records).set_index(self._index)
+
+    def _columns(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    @staticmethod
+    def _listing(head: str, rows: Iterable[str], count: int) -> str:
+        """A repr: ``head``, then the first of the ``count`` ``rows`` one a line, then ``>``."""
+        lines = [head, *(f"  {row}" for row in islice(rows, _SHOWN))]
+        if count > _SHOWN:
+            lines.append(f"  ... and {count - _SHOWN} more")
+        return "\n".join(lines) + ">"
 
 
 # --------------------------------------------------------------------------- arguments
@@ -324,6 +367,8 @@ def solve(
     count = max(len(problems), 1)
     off_committee = count * max(len(order), 1) + 1  # > any sum of places
     per_position = count * 2 * off_committee + 1  # > any sum of committee and place costs
+    import networkx as nx  # here, so that importing gridorg.lists stays light
+
     graph: nx.DiGraph[tuple[str, ...]] = nx.DiGraph()
     graph.add_nodes_from([_SOURCE, _SINK])
     for uid in order:

@@ -26,16 +26,16 @@ extended committee (大工委) of the problem's community first.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 from zoneinfo import ZoneInfo
 
 import attrs
 
 from gridorg import _lists_flow as flow
-from gridorg.errors import InvalidArgumentError, missing_dependency
+from gridorg._service_list import Claim, ServiceList, Unclaimed, service_list
+from gridorg.errors import InvalidArgumentError
 from gridorg.lifecycle import CaseState
 
 if TYPE_CHECKING:
@@ -62,8 +62,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: States that take a demand off the problem list: withdrawn, or counted under another case.
 _WITHDRAWN = frozenset({CaseState.CANCELLED, CaseState.DUPLICATE})
-
-_SHOWN = 10
 
 
 # --------------------------------------------------------------------------- demand list
@@ -99,34 +97,8 @@ class Demand:
         }
 
 
-class _Table:
-    """The shared table behaviour of the lists: records and a data frame."""
-
-    __slots__ = ()
-    _index = ""
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One plain mapping per row, in list order."""
-        raise NotImplementedError
-
-    def to_pandas(self) -> Any:
-        """The records as a ``pandas.DataFrame`` (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            error = missing_dependency("pandas", "dataframe", f"{type(self).__name__}.to_pandas")
-            raise error from None
-        records = self.to_records()
-        if not records:
-            return pd.DataFrame(columns=list(self._columns())).set_index(self._index)
-        return pd.DataFrame(records).set_index(self._index)
-
-    def _columns(self) -> tuple[str, ...]:
-        raise NotImplementedError
-
-
 @attrs.frozen(repr=False)
-class DemandList(Sequence[Demand], _Table):
+class DemandList(Sequence[Demand], flow.Table):
     """The demand list (需求清单): the cases collected in ``[start, end)``, oldest first.
 
     ``start`` and ``end`` are ``None`` where the period is open.
@@ -255,7 +227,7 @@ class ListedProblem:
 
 
 @attrs.frozen(repr=False)
-class ProblemList(Sequence[ListedProblem], _Table):
+class ProblemList(Sequence[ListedProblem], flow.Table):
     """The problem list (问题清单): the listed problems, most pressing first.
 
     ``quarter`` is the quarter's label when the list was drawn up for one; ``min_count`` the
@@ -307,15 +279,13 @@ class ProblemList(Sequence[ListedProblem], _Table):
 
     def __repr__(self) -> str:
         label = self.quarter or _period(self)
-        lines = [f"<ProblemList {label}: {len(self)} problems from {len(self.demands)} demands"]
-        lines.extend(
-            f"  {p.rank}. {p.category} in {p.community}: {p.demands} demands, "
+        head = f"<ProblemList {label}: {len(self)} problems from {len(self.demands)} demands"
+        rows = (
+            f"{p.rank}. {p.category} in {p.community}: {p.demands} demands, "
             f"{p.unresolved} unresolved ({p.id})"
-            for p in self.problems[:_SHOWN]
+            for p in self.problems
         )
-        if len(self) > _SHOWN:
-            lines.append(f"  ... and {len(self) - _SHOWN} more")
-        return "\n".join(lines) + ">"
+        return self._listing(head, rows, len(self))
 
 
 def problem_list(
@@ -365,151 +335,3 @@ def problem_list(
         uid = flow.problem_id(quarter, category, community, seen)
         problems.append(ListedProblem(uid, category, community, count, unresolved, cases, rank))
     return ProblemList(tuple(problems), demands, min_count, quarter)
-
-
-# --------------------------------------------------------------------------- service list
-
-
-@attrs.frozen
-class Claim:
-    """A department's claim on a problem; ``committee`` says whether it sits on the extended
-    committee (大工委) above the problem's community."""
-
-    problem: str
-    department: str
-    committee: bool = False
-
-
-@attrs.frozen
-class Unclaimed:
-    """A problem no department took, and why.
-
-    ``reason`` is ``"no_department"`` when no department answers for its category where it
-    is, ``"capacity"`` when some do (``candidates``) but their capacity went to other problems.
-    """
-
-    problem: str
-    reason: str
-    candidates: tuple[str, ...] = ()
-
-
-@attrs.frozen(repr=False)
-class ServiceList(_Table):
-    """The service list (服务清单): which department claimed each problem, and what is left.
-
-    ``claims`` and ``unclaimed`` follow the problems' rank order; ``capacity`` is each
-    department's capacity as used.
-    """
-
-    problems: tuple[ListedProblem, ...]
-    claims: tuple[Claim, ...]
-    unclaimed: tuple[Unclaimed, ...]
-    capacity: Mapping[str, int]
-
-    _index = "problem"
-
-    @property
-    def claim_rate(self) -> float:
-        """The share of problems claimed (NaN for an empty problem list)."""
-        total = len(self.claims) + len(self.unclaimed)
-        return len(self.claims) / total if total else math.nan
-
-    @property
-    def assignment(self) -> dict[str, str]:
-        """Problem id → the id of the department that claimed it."""
-        return {c.problem: c.department for c in self.claims}
-
-    def by_department(self) -> dict[str, tuple[str, ...]]:
-        """Department id → the problems it claimed, for departments that claimed any."""
-        found: dict[str, list[str]] = {}
-        for claim in self.claims:
-            found.setdefault(claim.department, []).append(claim.problem)
-        return {d: tuple(found[d]) for d in sorted(found)}
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One plain mapping per problem, in rank order: problem, rank, category, community,
-        demands, unresolved, department (``None`` when unclaimed), committee, reason (``None``
-        when claimed)."""
-        claims = {c.problem: c for c in self.claims}
-        reasons = {u.problem: u.reason for u in self.unclaimed}
-        records = []
-        for p in self.problems:
-            claim = claims.get(p.id)
-            records.append(
-                {
-                    "problem": p.id,
-                    "rank": p.rank,
-                    "category": p.category,
-                    "community": p.community,
-                    "demands": p.demands,
-                    "unresolved": p.unresolved,
-                    "department": None if claim is None else claim.department,
-                    "committee": claim is not None and claim.committee,
-                    "reason": reasons.get(p.id),
-                }
-            )
-        return records
-
-    def _columns(self) -> tuple[str, ...]:
-        return (
-            "problem",
-            "rank",
-            "category",
-            "community",
-            "demands",
-            "unresolved",
-            "department",
-            "committee",
-            "reason",
-        )
-
-    def __repr__(self) -> str:
-        rate = "n/a" if math.isnan(self.claim_rate) else f"{self.claim_rate:.0%}"
-        lines = [
-            f"<ServiceList: {len(self.claims)} of {len(self.problems)} problems claimed ({rate})"
-        ]
-        for record in self.to_records()[:_SHOWN]:
-            taker = record["department"] or f"unclaimed: {record['reason']}"
-            lines.append(f"  {record['rank']}. {record['problem']} → {taker}")
-        if len(self.problems) > _SHOWN:
-            lines.append(f"  ... and {len(self.problems) - _SHOWN} more")
-        return "\n".join(lines) + ">"
-
-
-def service_list(
-    problems: Sequence[ListedProblem],
-    org: Organisation,
-    *,
-    capacity: int | Mapping[str, int] = 3,
-    at: str | None = None,
-) -> ServiceList:
-    """The service list: departments claim the problems they answer for, up to their capacity.
-
-    A department can claim a problem when its categories include the problem's and the
-    problem's community lies in its jurisdiction (anywhere when the jurisdiction is ``None``; a
-    problem without a community only by such departments). ``capacity`` is the number of
-    problems every department can take, or a mapping department id → number (departments it
-    leaves out take none). With ``at`` (a unit id), only the problems in that unit's subtree
-    are listed: the service list of one street. The assignment is a maximum flow of minimum
-    cost (see the module notes): as many problems as possible, the most pressing first, to
-    departments on the extended committee first, then to those earlier in the order of
-    :meth:`~gridorg.Organisation.responsible_departments`.
-    """
-    chosen = flow.check_problems(problems, org, at)
-    capacities = flow.check_capacity(capacity, org)
-    outcome = flow.solve(chosen, org, capacities)
-    claims = tuple(
-        Claim(p.id, outcome.taker[p.id], outcome.committee[p.id])
-        for p in chosen
-        if p.id in outcome.taker
-    )
-    unclaimed = tuple(
-        Unclaimed(
-            p.id,
-            "capacity" if outcome.candidates[p.id] else "no_department",
-            outcome.candidates[p.id],
-        )
-        for p in chosen
-        if p.id not in outcome.taker
-    )
-    return ServiceList(tuple(chosen), claims, unclaimed, capacities)

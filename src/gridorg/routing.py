@@ -63,8 +63,8 @@ the reason; at the top of the chain it raises :class:`~gridorg.EscalationError`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -200,7 +200,9 @@ class Router:
         """
         return self._state.route(issue)
 
-    def route_many(self, issues: Sequence[Issue] | IssueColumns) -> RoutingDecisions:
+    def route_many(
+        self, issues: Sequence[Issue] | IssueColumns | Mapping[str, Any]
+    ) -> RoutingDecisions:
         """The decisions for many issues at once, as columns (see :class:`IssueColumns`).
 
         ``route_many(issues)[i] == route(issues[i])``. The rules are matched with numpy masks

@@ -12,16 +12,16 @@ table, and hand its ``TestCase`` to your test runner::
 
     class MyTableMachine(RoutingMachine):
         organisation = yinjiang()
-        rules = RuleTable.standard()
+        rule_table = RuleTable.standard()
         triage = None  # optional: a Triage; None means the router's default
 
     TestMyTable = MyTableMachine.TestCase  # pytest and unittest collect this
 
 Name the machine without a ``Test`` prefix and bind its ``TestCase`` to a ``Test…`` name, as
-above: pytest would otherwise try to collect the machine class itself. A type checker sees
-``rules`` as the state machine's own list of rules; to keep it quiet, set ``rule_table``
-instead (either works; set one of them). To test another router, override
-:meth:`RoutingMachine.make_router`.
+above: pytest would otherwise try to collect the machine class itself. ``rules`` is accepted
+as another name for ``rule_table``, but hypothesis's state machines use that name for their own
+list of rules, so a type checker flags it: prefer ``rule_table`` (and set only one of them).
+To test another router, override :meth:`RoutingMachine.make_router`.
 
 The machine runs ``stateful_step_count=20`` steps per example, with the number of examples of
 the active hypothesis profile. Raise them for a subclass with the settings decorator::
