@@ -159,6 +159,28 @@ def peer_route(org: Organisation, graph: Any, columns: dict[str, Any], n: int) -
     return found
 
 
+def check_peer(org: Organisation, decisions: Any, peer: list[Any]) -> None:
+    """Stop unless the peer decided as gridorg did for every issue it routed (departments are
+    compared as sets: the peer does not put extended-committee members first)."""
+    columns = decisions.to_columns()
+    actions = columns["action_names"]
+    handlers = org.ids_at(columns["handler"][: len(peer)])
+    for i, (action, handler, deps, response, resolution) in enumerate(peer):
+        ours = (
+            actions[int(columns["action"][i])],
+            handlers[i],
+            frozenset(columns["departments"][i]),
+            int(columns["response_by"][i]),
+            int(columns["resolve_by"][i]),
+        )
+        theirs = (action, handler, frozenset(deps), response, resolution)
+        if action == "department" and not deps:
+            theirs = ours  # the fallbacks are not modelled by the peer
+        if ours != theirs:
+            msg = f"issue {i}: gridorg decided {ours}, the peer {theirs}"
+            raise AssertionError(msg)
+
+
 def bench(streets: int, n: int, sample: int, repeat: int) -> list[Row]:
     org = organisation(streets)
     size = f"{n:,} issues on {len(org):,} units"
@@ -171,7 +193,8 @@ def bench(streets: int, n: int, sample: int, repeat: int) -> list[Row]:
     cold = time.perf_counter() - start
     ours, decisions = best_of(repeat, lambda: router.route_many(columns))
     graph = org.to_networkx()
-    peer_sample, _ = best_of(1, lambda: peer_route(org, graph, columns, sample))
+    peer_sample, peer_found = best_of(1, lambda: peer_route(org, graph, columns, sample))
+    check_peer(org, decisions, peer_found)
     peer = peer_sample * n / sample
     few = issue_list(org, columns, sample)
     listed, _ = best_of(repeat, lambda: router.route_many(few))
