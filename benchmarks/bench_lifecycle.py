@@ -99,6 +99,8 @@ def generate(events: int, seed: int = 1) -> dict[str, Any]:
     actors = np.array([f"A{i}" for i in range(5000)], dtype=object)
     return {
         "cases": cases,
+        "ids": ids,
+        "case_index": case[order],
         "case": ids[case[order]],
         "time": time_us[order],
         "state": state[order],
@@ -270,6 +272,11 @@ def main() -> None:
             "note": "ratio = peer time / gridorg time",
         }
     )
+    report(rows, None if args.quick else HERE / "results_lifecycle.json")
+
+
+def report(rows: list[dict[str, Any]], out: Path | None) -> None:
+    """Print ``rows`` as a Markdown table and, unless ``out`` is None, write them as JSON."""
     print("| size | task | gridorg | peer | ratio | note |")
     print("|---|---|---|---|---|---|")
     for row in rows:
@@ -281,8 +288,7 @@ def main() -> None:
             f"| {row['size']} | {row['task']} | {row['gridorg']:.3g} {row['unit']} | "
             f"{peer_text} | {ratio} | {row['note']} |"
         )
-    if not args.quick:
-        out = HERE / "results_lifecycle.json"
+    if out is not None:
         out.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

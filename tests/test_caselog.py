@@ -18,7 +18,7 @@ from gridorg.errors import (
     TransitionError,
 )
 from gridorg.issue import Issue
-from gridorg.lifecycle import NO_TIME, CaseEvent, CaseInfo, CaseLog, CaseState
+from gridorg.lifecycle import NO_RATING, NO_TIME, CaseEvent, CaseInfo, CaseLog, CaseState
 
 T0 = dt.datetime(2024, 5, 6, 9, 0, tzinfo=dt.UTC)
 US0 = 1_714_986_000_000_000  # T0 in µs
@@ -115,6 +115,123 @@ def test_due_is_carried_and_checked() -> None:
     with pytest.raises(CaseLogError, match="event 0, case 'A': a handling event cannot carry"):
         log.extend({"case": ["A"], "time": [at(3)], "state": ["handling"], "due": [at(9)]})
     assert len(log) == 3
+
+
+def rated_log() -> CaseLog:
+    """A: closed with ratings 2 (replied) and 4 (closed); B: replied without one."""
+    return CaseLog(
+        [
+            CaseEvent("A", at(0), "collected"),
+            CaseEvent("B", at(0), "collected"),
+            CaseEvent("A", at(1), "filed"),
+            CaseEvent("B", at(1), "filed"),
+            CaseEvent("A", at(2), "handling"),
+            CaseEvent("B", at(2), "handling"),
+            CaseEvent("A", at(3), "replied", rating=2),
+            CaseEvent("B", at(3), "replied"),
+            CaseEvent("A", at(4), "closed", rating=4),
+        ],
+        cases={"A": ("environment", "G1")},
+    )
+
+
+def test_ratings_are_stored_and_read_back() -> None:
+    log = rated_log()
+    assert [e.rating for e in log] == [None] * 6 + [2, None, 4]
+    columns = log.to_columns()
+    assert columns["rating"].dtype == np.int8
+    assert columns["rating"].tolist() == [NO_RATING] * 6 + [2, NO_RATING, 4]
+    views = log.views()
+    assert views.rating.tolist() == [4, NO_RATING]
+    assert views["A"].rating == 4
+    assert views["B"].rating is None
+    assert log.views(at=at(3.5))["A"].rating == 2  # the latest given by then
+    assert log.to_records()[6] == {
+        "case": "A",
+        "time": at(3).isoformat(),
+        "state": "replied",
+        "rating": 2,
+    }
+    assert "rating=4" in repr(log[8])
+
+
+def test_ratings_in_every_form_round_trip() -> None:
+    log = rated_log()
+    import json
+
+    assert CaseLog.from_columns(log.to_columns()) == log
+    assert CaseLog.from_records(json.loads(json.dumps(log.to_records()))) == log
+    assert pickle.loads(pickle.dumps(log)) == log
+    by_append = CaseLog()
+    for event in log:
+        by_append.append(event)
+    by_append.register("A", category="environment", origin="G1")
+    assert by_append == log
+    columns = {key: log.to_columns()[key] for key in ("case", "time", "state")}
+    plain = CaseLog.from_columns(columns)
+    plain.register("A", category="environment", origin="G1")
+    assert plain != log  # the ratings differ
+    as_list = [None if r < 0 else int(r) for r in log.to_columns()["rating"].tolist()]
+    listed = CaseLog.from_columns({**columns, "rating": as_list})
+    listed.register("A", category="environment", origin="G1")
+    assert listed == log
+
+
+def test_pickles_without_ratings_still_load() -> None:
+    log = rated_log()
+    state = log.__getstate__()
+    del state["events"]["rating"]
+    found = CaseLog.__new__(CaseLog)
+    found.__setstate__(state)
+    assert [e.rating for e in found] == [None] * 9
+    assert len(found) == 9
+
+
+def test_ratings_on_other_states_are_refused() -> None:
+    log = rated_log()
+    before = log.to_columns()
+    with pytest.raises(CaseLogError) as info:
+        CaseEvent("B", at(5), "handling", rating=3)
+    assert str(info.value) == (
+        "case 'B': a handling event cannot carry a rating; only replied, verified, closed "
+        "events do"
+    )
+    with pytest.raises(CaseLogError, match="event 2, case 'C': a filed event cannot carry a"):
+        log.extend(
+            {
+                "case": ["B", "C", "C"],
+                "time": [at(5), at(5), at(6)],
+                "state": ["verified", "collected", "filed"],
+                "rating": [5, None, 1],
+            }
+        )
+    with pytest.raises(CaseLogError, match="'rating' at index 0: expected a rating from 1"):
+        log.extend({"case": ["B"], "time": [at(5)], "state": ["verified"], "rating": [9]})
+    with pytest.raises(ArgumentTypeError, match="'rating' at index 1: expected an integer"):
+        log.extend({"case": ["B", "B"], "time": [at(5)] * 2, "state": [5, 6], "rating": [5, 2.0]})
+    with pytest.raises(ArgumentTypeError, match="a sequence of ratings"):
+        log.extend({"case": ["B"], "time": [at(5)], "state": ["verified"], "rating": 5})
+    _same_columns(log.to_columns(), before)
+    log.extend(
+        {"case": ["B"], "time": [at(5)], "state": ["verified"], "rating": np.array([3], np.int8)}
+    )
+    assert log.views()["B"].rating == 3
+
+
+@pytest.mark.parametrize("rating", [0, 6, -1, 2.5, True, "5"])
+def test_bad_rating_values_are_refused_at_construction(rating: Any) -> None:
+    with pytest.raises(RecordError) as info:
+        CaseEvent("Q", T0, "closed", rating=rating)
+    assert str(info.value).endswith(
+        "case event of 'Q': rating must be an integer from 1 (very dissatisfied) to 5 (very "
+        f"satisfied) or None, got {rating!r} ({type(rating).__name__})"
+    )
+
+
+def _same_columns(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert a.keys() == b.keys()
+    for key, values in a.items():
+        assert values.tolist() == b[key].tolist(), key
 
 
 def test_time_going_backwards_is_refused() -> None:

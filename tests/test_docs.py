@@ -46,6 +46,7 @@ def _python_blocks(markdown: str) -> list[str]:
         "docs/links.md",
         "docs/merging.md",
         "docs/routing.md",
+        "docs/metrics.md",
     ],
 )
 def test_python_blocks_in_pages_run(page: str, tmp_path: Path) -> None:

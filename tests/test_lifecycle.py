@@ -229,6 +229,8 @@ def test_views_columns_and_pandas() -> None:
     assert frame.loc["Q1", "state"] == "closed"
     assert frame.loc["Q2", "time_in_handling"] == 25 * 3600.0
     assert str(frame["due"].dtype).startswith("datetime64")
+    assert frame["rating"].isna().all()
+    assert str(frame["rating"].dtype) == "Int8"
     assert "2 cases, 1 overdue" in repr(views)
 
 

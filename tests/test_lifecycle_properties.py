@@ -15,6 +15,7 @@ from gridorg.errors import CaseLogError, TransitionError
 from gridorg.lifecycle import (
     DUE_STATES,
     FINAL_STATES,
+    RATED_STATES,
     STATES,
     TRANSITIONS,
     CaseEvent,
@@ -45,7 +46,10 @@ def walks(draw: st.DrawFn, *, max_cases: int = 5, max_steps: int = 9) -> list[Ca
             if state in DUE_STATES and draw(st.booleans()):
                 due = T0 + dt.timedelta(minutes=minutes + draw(st.integers(-60, 1440)))
             when = T0 + dt.timedelta(minutes=minutes)
-            events.append(CaseEvent(f"C{c}", when, state, due=due, actor=f"a{c % 2}"))
+            rating = draw(st.none() | st.integers(1, 5)) if state in RATED_STATES else None
+            events.append(
+                CaseEvent(f"C{c}", when, state, due=due, actor=f"a{c % 2}", rating=rating)
+            )
         per_case.append(events)
     tokens = [c for c, events in enumerate(per_case) for _ in events]
     order = draw(st.permutations(tokens))
@@ -71,6 +75,7 @@ def as_columns(events: list[CaseEvent]) -> dict[str, Any]:
         "state": [e.state.value for e in events],
         "actor": [e.actor for e in events],
         "due": [e.due for e in events],
+        "rating": [e.rating for e in events],
     }
 
 
@@ -89,6 +94,15 @@ def test_walks_are_accepted_and_every_way_of_adding_agrees(events: list[CaseEven
     split = CaseLog(events[:half])
     split.extend(events[half:])
     assert split == batch
+    # Each case's view carries the latest rating its events gave (brute force).
+    latest: dict[str, int] = {}
+    for event in events:
+        if event.rating is not None:
+            latest[event.case] = event.rating
+    views = batch.views()
+    assert {case: views[case].rating for case in views.case.tolist()} == {
+        case: latest.get(case) for case in views.case.tolist()
+    }
 
 
 @given(walks(), st.data())

@@ -13,7 +13,7 @@ from gridorg import Organisation
 from gridorg.datasets import songtao, yinjiang
 from gridorg.errors import InvalidArgumentError
 from gridorg.issue import Issue
-from gridorg.lifecycle import TRANSITIONS, CaseLog, CaseState
+from gridorg.lifecycle import RATED_STATES, TRANSITIONS, CaseLog, CaseState
 from gridorg.routing import HandleAt, Router, Rule, RuleTable
 from gridorg.strategies import case_logs, issues, organisations, rule_tables
 from gridorg.tiers import LevelScheme
@@ -118,6 +118,7 @@ def check_walks(log: CaseLog) -> None:
             assert event.state in TRANSITIONS[previous]
             assert last is None or event.time >= last
             assert (event.due is not None) == (event.state in DUE_STATES)
+            assert event.rating is None or event.state in RATED_STATES
             assert event.due is None or event.due > event.time
             previous, last = event.state, event.time
         assert previous is log.state_of(case)
@@ -174,6 +175,13 @@ def test_walks_shrink_to_the_shortest_ways() -> None:
         ("Q1", "filed"),
     ]
     assert moved[1].time == moved[0].time
+
+
+def test_ratings_are_drawn_and_shrink_to_one_rated_reply() -> None:
+    rated = find(case_logs(ORG, max_cases=1), lambda log: any(e.rating is not None for e in log))
+    assert [(e.state.value, e.rating) for e in rated if e.rating is not None] == [("replied", 1)]
+    assert rated.views()["Q1"].rating == 1
+    assert all(e.rating is None for e in find(case_logs(ORG), lambda log: len(log) >= 6))
 
 
 def test_logs_shrink_to_one_bare_case() -> None:

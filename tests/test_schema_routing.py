@@ -371,8 +371,8 @@ def _log() -> CaseLog:
         CaseEvent("Q1", t + 3 * HOUR, "dispatched", actor="C1", note="to the community"),
         CaseEvent("Q2", t + 3 * HOUR, "filed"),
         CaseEvent("Q1", t + 4 * HOUR, "handling"),
-        CaseEvent("Q1", t + 5 * HOUR, "replied"),
-        CaseEvent("Q1", t + 6 * HOUR, "closed"),
+        CaseEvent("Q1", t + 5 * HOUR, "replied", rating=2),
+        CaseEvent("Q1", t + 6 * HOUR, "closed", rating=5),
         CaseEvent("Q3", t + 6 * HOUR, "collected"),
     ]
     return CaseLog(events, cases={"Q1": ("neighbour_disputes", "G1"), "Q3": ("stability", "H1")})
@@ -432,8 +432,11 @@ def test_case_logs_round_trip() -> None:
     assert found.state_of("Q1") is CaseState.CLOSED
     document = dump_value(log)
     events = document["events"]
-    assert set(events) == {"case", "time", "state", "actor", "note", "due"}
+    assert set(events) == {"case", "time", "state", "actor", "note", "due", "rating"}
     assert events["time"][0] == "2024-05-06T01:00:00+00:00"  # in UTC
+    assert events["rating"] == [None] * 6 + [2, 5, None]
+    assert found[6].rating == 2
+    assert found.views()["Q1"].rating == 5
     assert events["due"][:3] == [None, "2024-05-09T01:00:00+00:00", "2024-05-07T01:00:00+00:00"]
     assert document["cases"] == {
         "id": ["Q1", "Q3"], "category": ["neighbour_disputes", "stability"], "origin": ["G1", "H1"]
@@ -797,7 +800,17 @@ def _log_doc() -> dict[str, Any]:
          "$.events.actor[0]", "expected a string"),
         (lambda d: d["events"].pop("state"), "missing_field", "$.events.state", "'state'"),
         (lambda d: d["events"].update(who=[]), "unknown_field", "$.events.who",
-         "fields are case, time, state, actor, note, due"),
+         "fields are case, time, state, actor, note, due, rating"),
+        (lambda d: d["events"]["rating"].__setitem__(6, 6), "invalid_rating",
+         "$.events.rating[6]", "expected an integer at most 5, got 6"),
+        (lambda d: d["events"]["rating"].__setitem__(7, 0), "invalid_rating",
+         "$.events.rating[7]", "expected an integer at least 1, got 0"),
+        (lambda d: d["events"]["rating"].__setitem__(7, 4.5), "invalid_rating",
+         "$.events.rating[7]", "expected an integer"),
+        (lambda d: d["events"]["rating"].__setitem__(7, True), "invalid_rating",
+         "$.events.rating[7]", "expected an integer"),
+        (lambda d: d["events"]["rating"].pop(), "column_length", "$.events.rating",
+         "has 8 values, expected 9"),
         (lambda d: d["cases"]["category"].pop(), "column_length", "$.cases.category",
          "expected 2"),
         (lambda d: d["cases"]["id"].__setitem__(1, "Q1"), "duplicate_case", "$.cases.id[1]",
@@ -834,6 +847,9 @@ def test_a_bad_value_names_its_case() -> None:
          "$.events.time[5]", "goes back in time"),
         (lambda e: e["due"].__setitem__(5, "2024-05-09T09:00:00+08:00"), CaseLogError,
          "$.events.due[5]", "cannot carry a due time"),
+        (lambda e: e["rating"].__setitem__(5, 3), CaseLogError, "$.events.rating[5]",
+         "case 'Q1': a handling event cannot carry a rating; only replied, verified, closed "
+         "events do"),
     ],
 )  # fmt: skip
 def test_case_logs_that_break_the_lifecycle(

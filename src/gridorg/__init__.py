@@ -4,7 +4,7 @@ The organisation tree (street → community → grid → household head) as an i
 compact value, with the graph beyond the tree (partners, people, service sites and typed
 cross-links); multi-network merging; the routing of residents' issues (colour triage, a rule
 table, escalation, whistle-and-report), the case lifecycle and the three lists; JSON in and out;
-presets for two counties; hypothesis strategies.
+named metrics with entry-point plugins; presets for two counties; hypothesis strategies.
 """
 
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from gridorg.errors import (
     EscalationError,
     FormatVersionError,
     GridorgError,
+    GridorgWarning,
     HierarchyError,
     InvalidArgumentError,
     LinkError,
@@ -29,6 +30,7 @@ from gridorg.errors import (
     TransitionError,
     UnknownCategoryError,
     UnknownEntityError,
+    UnknownMetricError,
     UnknownTierError,
     UnknownUnitError,
     ValidationError,
@@ -81,6 +83,7 @@ if TYPE_CHECKING:
     from gridorg import lifecycle as lifecycle
     from gridorg import lists as lists
     from gridorg import merge as merge
+    from gridorg import metrics as metrics
     from gridorg import networks as networks
     from gridorg import routing as routing
     from gridorg import schema as schema
@@ -106,6 +109,7 @@ _SUBMODULES = frozenset(
         "lifecycle",
         "lists",
         "merge",
+        "metrics",
         "networks",
         "routing",
         "schema",
@@ -170,6 +174,7 @@ __all__ = [
     "FormatVersionError",
     "FunctionalNetwork",
     "GridorgError",
+    "GridorgWarning",
     "HandleAt",
     "HierarchyError",
     "InvalidArgumentError",
@@ -213,6 +218,7 @@ __all__ = [
     "Unit",
     "UnknownCategoryError",
     "UnknownEntityError",
+    "UnknownMetricError",
     "UnknownTierError",
     "UnknownUnitError",
     "ValidationError",

@@ -10,11 +10,14 @@ from gridorg._casestates import (
     ALLOWED,
     DUE_CODES,
     DUE_MASK,
+    NO_RATING,
     NO_TIME,
     NONE,
+    RATED_MASK,
     STATES,
     allowed_text,
     from_us,
+    rating_message,
     state_text,
 )
 from gridorg.errors import CaseLogError, TransitionError
@@ -37,6 +40,12 @@ def check_batch(batch: Batch, cidx: I64, last_state: npt.NDArray[np.uint8], last
     if due is not None:
         wrong = np.flatnonzero((due != NO_TIME) & ~DUE_MASK[state])[:_LISTED].tolist()
         problems.extend((i, due_message(batch.case[i], int(state[i]), i), False) for i in wrong)
+    if batch.rating is not None:
+        wrong = np.flatnonzero((batch.rating != NO_RATING) & ~RATED_MASK[state])[:_LISTED]
+        problems.extend(
+            (i, rating_message(batch.case[i], int(state[i]), _where(i)), False)
+            for i in wrong.tolist()
+        )
     order = np.argsort(cidx, kind="stable")
     sc, ss, st = cidx[order], state[order], time[order]
     first = np.empty(len(sc), dtype=np.bool_)

@@ -9,16 +9,25 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from gridorg._casestates import CODE_OF, NO_TIME, STATES, CaseEvent, to_us
+from gridorg._casestates import (
+    CODE_OF,
+    NO_RATING,
+    NO_TIME,
+    RATINGS,
+    STATES,
+    CaseEvent,
+    to_us,
+)
 from gridorg._fields import describe
 from gridorg.errors import ArgumentTypeError, CaseLogError
 from gridorg.issue import aware
 
 I64 = npt.NDArray[np.int64]
 U8 = npt.NDArray[np.uint8]
+I8 = npt.NDArray[np.int8]
 
 #: The keys a columns mapping may hold.
-EVENT_KEYS = ("case", "time", "state", "actor", "note", "due")
+EVENT_KEYS = ("case", "time", "state", "actor", "note", "due", "rating")
 
 
 class Batch(NamedTuple):
@@ -30,6 +39,7 @@ class Batch(NamedTuple):
     actor: list[Any] | str
     note: list[Any] | str
     due: I64 | None
+    rating: I8 | None
 
 
 def from_events(events: Iterable[object]) -> Batch:
@@ -44,6 +54,9 @@ def from_events(events: Iterable[object]) -> Batch:
     times = np.fromiter((e._us for e in typed), np.int64, count)
     codes = np.fromiter((CODE_OF[e.state] for e in typed), np.uint8, count)
     dues = np.fromiter((e._due_us for e in typed), np.int64, count)
+    ratings = np.fromiter(
+        (NO_RATING if e.rating is None else e.rating for e in typed), np.int8, count
+    )
     return Batch(
         [e.case for e in typed],
         times,
@@ -51,12 +64,13 @@ def from_events(events: Iterable[object]) -> Batch:
         [e.actor for e in typed],
         [e.note for e in typed],
         dues if bool((dues != NO_TIME).any()) else None,
+        ratings if bool((ratings != NO_RATING).any()) else None,
     )
 
 
 def from_columns(columns: Mapping[str, Any], *, allow: Sequence[str] = ()) -> Batch:
     """The columns of a mapping with ``case``, ``time``, ``state`` and optional ``actor``,
-    ``note`` and ``due`` (keys in ``allow`` are passed over)."""
+    ``note``, ``due`` and ``rating`` (keys in ``allow`` are passed over)."""
     unknown = [key for key in columns if key not in EVENT_KEYS and key not in allow]
     if unknown:
         msg = (
@@ -77,7 +91,10 @@ def from_columns(columns: Mapping[str, Any], *, allow: Sequence[str] = ()) -> Ba
     due = None
     if columns.get("due") is not None:
         due = times_of(columns["due"], "due", count, optional=True)
-    return Batch(cases, times, states, actor, note, due)
+    rating = None
+    if columns.get("rating") is not None:
+        rating = ratings_of(columns["rating"], count)
+    return Batch(cases, times, states, actor, note, due, rating)
 
 
 def _ids(value: object) -> list[Any]:
@@ -140,6 +157,39 @@ def states_of(value: object, count: int) -> U8:
         )
         raise CaseLogError(msg)
     return codes.astype(np.uint8)
+
+
+def ratings_of(value: object, count: int) -> I8:
+    """Ratings from integers 1-5, with ``None`` or -1 for none, checked."""
+    low, high = RATINGS
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iu":
+        codes = value.astype(np.int64)
+    else:
+        if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray):
+            msg = (
+                "event column 'rating' must be a sequence of ratings (1-5, None or -1 for "
+                f"none), got {describe(value)}"
+            )
+            raise ArgumentTypeError(msg)
+        items = value.tolist() if isinstance(value, np.ndarray) else list(value)
+        for i, v in enumerate(items):
+            if v is not None and type(v) is not int:
+                msg = (
+                    f"event column 'rating' at index {i}: expected an integer from {low} to "
+                    f"{high}, None or -1 for none, got {describe(v)}"
+                )
+                raise ArgumentTypeError(msg)
+        codes = np.fromiter((NO_RATING if v is None else v for v in items), np.int64, len(items))
+    _length("rating", len(codes), count)
+    bad = np.flatnonzero(((codes < low) | (codes > high)) & (codes != NO_RATING))
+    if len(bad):
+        i = int(bad[0])
+        msg = (
+            f"event column 'rating' at index {i}: expected a rating from {low} (very "
+            f"dissatisfied) to {high} (very satisfied), or -1 for none, got {int(codes[i])}"
+        )
+        raise CaseLogError(msg)
+    return codes.astype(np.int8)
 
 
 def times_of(value: object, name: str, count: int, *, optional: bool) -> I64:

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gridorg._casecols import from_columns as batch_of_columns
-from gridorg._casestates import CaseEvent
+from gridorg._casestates import NO_RATING, CaseEvent
 from gridorg._casestore import Pool
 from gridorg.errors import CaseLogError
 
@@ -32,6 +32,7 @@ def to_columns(log: CaseLog) -> dict[str, npt.NDArray[Any]]:
         "actor": _objects(log._actors.values)[ev["actor"]],
         "note": _objects(log._notes.values)[ev["note"]],
         "due": ev["due"].copy(),
+        "rating": ev["rating"].copy(),
         "cases": ids,
         "category": _objects([*log._categories.values, None])[cs["category"]],
         "origin": _objects([*log._origins.values, None])[cs["origin"]],
@@ -94,7 +95,7 @@ def same_log(log: CaseLog, other: CaseLog) -> bool:
     if len(log) != len(other) or log._cases.values != other._cases.values:
         return False
     a, b = log._ev, other._ev
-    if not all(np.array_equal(a[n], b[n]) for n in ("case", "time", "state", "due")):
+    if not all(np.array_equal(a[n], b[n]) for n in ("case", "time", "state", "due", "rating")):
         return False
     return (
         _same(a["actor"], log._actors, b["actor"], other._actors)
@@ -126,7 +127,10 @@ def unpickle(log: CaseLog, state: dict[str, Any]) -> None:
     log._notes = Pool(state["notes"])
     log._categories = Pool(state["categories"])
     log._origins = Pool(state["origins"])
-    log._ev.load(state["events"])
+    events = dict(state["events"])
+    if "rating" not in events:  # pickled before logs kept ratings
+        events["rating"] = np.full(len(events["time"]), NO_RATING, dtype=np.int8)
+    log._ev.load(events)
     log._cs.load(state["per_case"])
 
 

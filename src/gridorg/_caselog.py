@@ -17,6 +17,7 @@ from gridorg._casestates import (
     CODE_OF,
     DUE_CODES,
     FINAL_MASK,
+    NO_RATING,
     NO_TIME,
     STATES,
     CaseEvent,
@@ -51,8 +52,9 @@ class CaseLog:
     ``events`` are appended as one batch; ``cases`` maps case ids to ``(category, origin)``
     pairs (or is an iterable of :class:`~gridorg.Issue`) registered afterwards. Storage is
     columnar: a case code (int32), the time (int64 UTC microseconds), the state code (uint8),
-    actor and note codes into string pools (0 is the empty string) and the due time (int64,
-    :data:`NO_TIME` for none) per event; per case its last state and time, its first
+    actor and note codes into string pools (0 is the empty string), the due time (int64,
+    :data:`NO_TIME` for none) and the satisfaction rating (int8, 1-5, :data:`NO_RATING` for
+    none) per event; per case its last state and time, its first
     (collected) time, its current due and its category and origin codes (-1 unregistered).
     A refused event or batch raises :class:`~gridorg.TransitionError` (a step outside
     :data:`TRANSITIONS`) or :class:`~gridorg.CaseLogError` (anything else) and leaves the log
@@ -91,6 +93,7 @@ class CaseLog:
         self._p_actor: list[int] = []
         self._p_note: list[int] = []
         self._p_due: list[int] = []
+        self._p_rating: list[int] = []
         self._hot: dict[int, tuple[int, int]] = {}
         self._p_info: dict[int, tuple[int, int]] = {}
 
@@ -131,6 +134,8 @@ class CaseLog:
         self._p_actor.append(self._actors.code(actor) if actor else 0)
         self._p_note.append(self._notes.code(note) if note else 0)
         self._p_due.append(due)
+        rating = event.rating
+        self._p_rating.append(NO_RATING if rating is None else rating)
         if len(self._p_case) >= _FLUSH_AT:
             self._flush()
 
@@ -143,10 +148,11 @@ class CaseLog:
 
         Columns are a mapping with ``case`` (ids), ``time`` (int64 UTC µs, ``datetime64``
         read as UTC, or aware datetimes), ``state`` (codes or names) and optional ``actor``,
-        ``note`` (strings, or one string for all) and ``due`` (times; ``None``/``NaT``/
-        :data:`NO_TIME` for none). Events of a case must appear in time order; the batch is
-        checked as a whole against the log and refused with the first few offending events
-        named.
+        ``note`` (strings, or one string for all), ``due`` (times; ``None``/``NaT``/
+        :data:`NO_TIME` for none) and ``rating`` (integers 1-5; ``None`` or
+        :data:`NO_RATING` for none; only replied, verified and closed events carry one).
+        Events of a case must appear in time order; the batch is checked as a whole against
+        the log and refused with the first few offending events named.
         """
         batch = from_columns(events) if isinstance(events, Mapping) else from_events(events)
         if not batch.case:
@@ -163,12 +169,13 @@ class CaseLog:
         self._cases.commit(new_cases)
         self._actors.commit(new_actors)
         self._notes.commit(new_notes)
-        commit(self, cidx, batch.time, batch.state, actor, note, batch.due, order)
+        commit(self, cidx, batch.time, batch.state, actor, note, batch.due, batch.rating, order)
 
     def _flush(self) -> None:
         if self._p_case:
             cidx = np.array(self._p_case, dtype=np.int64)
             due = np.array(self._p_due, dtype=np.int64)
+            rating = np.array(self._p_rating, dtype=np.int8)
             commit(
                 self,
                 cidx,
@@ -177,6 +184,7 @@ class CaseLog:
                 np.array(self._p_actor, dtype=np.int64),
                 np.array(self._p_note, dtype=np.int64),
                 due if bool((due != NO_TIME).any()) else None,
+                rating if bool((rating != NO_RATING).any()) else None,
                 np.argsort(cidx, kind="stable"),
             )
         for ci, (category, origin) in self._p_info.items():
@@ -238,6 +246,7 @@ class CaseLog:
     def _event(self, k: int) -> CaseEvent:
         ev = self._ev
         due = int(ev.raw("due")[k])
+        rating = int(ev.raw("rating")[k])
         return CaseEvent(
             self._cases.values[int(ev.raw("case")[k])],
             from_us(int(ev.raw("time")[k])),
@@ -245,6 +254,7 @@ class CaseLog:
             actor=self._actors.values[int(ev.raw("actor")[k])],
             note=self._notes.values[int(ev.raw("note")[k])],
             due=None if due == NO_TIME else from_us(due),
+            rating=None if rating == NO_RATING else rating,
         )
 
     def __iter__(self) -> Iterator[CaseEvent]:
@@ -348,7 +358,8 @@ class CaseLog:
         """Every event as columns, plus the case table; :meth:`from_columns` reverses it.
 
         Per event: ``case``, ``actor``, ``note`` (object arrays of strings), ``time`` (int64
-        UTC µs), ``state`` (uint8 codes), ``due`` (int64 µs, :data:`NO_TIME` for none). Per
+        UTC µs), ``state`` (uint8 codes), ``due`` (int64 µs, :data:`NO_TIME` for none),
+        ``rating`` (int8, 1-5, :data:`NO_RATING` for none). Per
         case, in first-seen order: ``cases`` (ids), ``category`` and ``origin`` (strings or
         ``None``).
         """

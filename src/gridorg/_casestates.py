@@ -14,12 +14,15 @@ import numpy.typing as npt
 from gridorg._entity import check_id, check_text, fail
 from gridorg._enums import Labelled, labelled
 from gridorg._fields import describe
+from gridorg.errors import CaseLogError
 from gridorg.issue import aware
 
 __all__ = [
     "DUE_STATES",
     "FINAL_STATES",
+    "NO_RATING",
     "NO_TIME",
+    "RATED_STATES",
     "STATES",
     "TRANSITIONS",
     "CaseEvent",
@@ -95,6 +98,15 @@ DUE_STATES: frozenset[CaseState] = frozenset(
     }
 )
 
+#: The states whose events may carry a resident's satisfaction rating (``rating``).
+RATED_STATES: frozenset[CaseState] = frozenset(
+    {CaseState.REPLIED, CaseState.VERIFIED, CaseState.CLOSED}
+)
+#: The lowest and highest satisfaction rating (1 very dissatisfied … 5 very satisfied).
+RATINGS = (1, 5)
+#: The int8 standing for "no rating" in a log's ``rating`` column.
+NO_RATING = -1
+
 _S = CaseState
 #: The allowed transitions: previous state (``None`` before a case's first event) → next states.
 TRANSITIONS: Mapping[CaseState | None, frozenset[CaseState]] = MappingProxyType(
@@ -133,6 +145,8 @@ ALLOWED_PAIRS = frozenset(int(p) * 16 + int(n) for p, n in zip(*np.nonzero(ALLOW
 FINAL_MASK = np.array([state in FINAL_STATES for state in STATES], dtype=np.bool_)
 DUE_MASK = np.array([state in DUE_STATES for state in STATES], dtype=np.bool_)
 DUE_CODES = frozenset(_CODE[state] for state in DUE_STATES)
+RATED_MASK = np.array([state in RATED_STATES for state in STATES], dtype=np.bool_)
+RATED_CODES = frozenset(_CODE[state] for state in RATED_STATES)
 FINAL_CODES = frozenset(_CODE[state] for state in FINAL_STATES)
 #: State codes by state value (``CaseState`` members are strings, so they are found too).
 CODE_OF: dict[str, int] = {state.value: code for code, state in enumerate(STATES)}
@@ -192,6 +206,35 @@ def _check_time(inst: object, attribute: attrs.Attribute[Any], value: object) ->
     raise fail(_subject(inst), None, attribute.name, msg)
 
 
+def rating_problem(value: object) -> str | None:
+    """Why ``value`` is not a satisfaction rating (an int from 1 to 5, or None); None if it is."""
+    if value is None or (type(value) is int and RATINGS[0] <= value <= RATINGS[1]):
+        return None
+    return (
+        f"rating must be an integer from {RATINGS[0]} (very dissatisfied) to {RATINGS[1]} "
+        f"(very satisfied) or None, got {describe(value)}"
+    )
+
+
+def rating_message(case: str, code: int, where: str = "") -> str:
+    """Why an event in state ``code`` cannot carry a rating (``where``: its place, with ", ")."""
+    carriers = ", ".join(state.value for state in STATES if state in RATED_STATES)
+    return (
+        f"{where}case {case!r}: a {state_text(code)} event cannot carry a rating; "
+        f"only {carriers} events do"
+    )
+
+
+def _check_rating(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    problem = rating_problem(value)
+    if problem is not None:
+        raise fail(_subject(inst), None, attribute.name, problem)
+    state = getattr(inst, "state", None)
+    if value is not None and isinstance(state, CaseState) and state not in RATED_STATES:
+        case = getattr(inst, "case", "")
+        raise CaseLogError(rating_message(case, _CODE[state]))
+
+
 def _subject(inst: object) -> str:
     case = getattr(inst, "case", None)
     return f"case event of {case!r}" if isinstance(case, str) else "case event"
@@ -204,7 +247,11 @@ class CaseEvent:
     ``time`` must be timezone-aware; ``actor`` is who acted (a unit, department or person id,
     free text) and ``note`` a remark. ``due`` is the resolution deadline an event sets (the
     open, filed, dispatched, escalated and extended events may carry one; the latest in force
-    counts). Times read back from a :class:`CaseLog` are in UTC; equality compares instants.
+    counts). ``rating`` is the resident's satisfaction with the answer, from 1 (very
+    dissatisfied) to 5 (very satisfied), or ``None``: only replied, verified and closed events
+    may carry one (another state with a rating raises :class:`~gridorg.CaseLogError`; a value
+    that is not such an integer raises :class:`~gridorg.RecordError`). Times read back from a
+    :class:`CaseLog` are in UTC; equality compares instants.
 
     >>> import datetime as dt
     >>> CaseEvent("Q1", dt.datetime(2024, 5, 6, 9, 30, tzinfo=dt.UTC), "filed").state.label
@@ -219,6 +266,7 @@ class CaseEvent:
     actor: str = attrs.field(default="", kw_only=True, validator=check_text)
     note: str = attrs.field(default="", kw_only=True, validator=check_text)
     due: dt.datetime | None = attrs.field(default=None, kw_only=True, validator=_check_time)
+    rating: int | None = attrs.field(default=None, kw_only=True, validator=_check_rating)
     # The times in UTC microseconds, computed once (a log stores these).
     _us: int = attrs.field(init=False, eq=False, repr=False, hash=False)
     _due_us: int = attrs.field(init=False, eq=False, repr=False, hash=False)
@@ -240,6 +288,8 @@ class CaseEvent:
             record["note"] = self.note
         if self.due is not None:
             record["due"] = self.due.isoformat()
+        if self.rating is not None:
+            record["rating"] = self.rating
         return record
 
     def __repr__(self) -> str:
@@ -250,4 +300,6 @@ class CaseEvent:
         )
         if self.due is not None:
             extra += f", due={self.due.isoformat()!r}"
+        if self.rating is not None:
+            extra += f", rating={self.rating}"
         return f"CaseEvent({self.case!r}, {self.time.isoformat()!r}, {self.state.value!r}{extra})"

@@ -56,7 +56,8 @@ class CaseView:
     ``due_from`` the time of the event that set it. The stages are in seconds (``None`` when
     not reached): ``accept`` collected → filed, ``dispatch`` filed → first dispatched,
     ``dispose`` first dispatched (or filed, for a case never dispatched) → first replied,
-    ``close`` first replied → closed.
+    ``close`` first replied → closed. ``rating`` is the latest satisfaction rating given by
+    ``at`` (1-5), or ``None``.
     """
 
     case: str
@@ -75,6 +76,7 @@ class CaseView:
     close: float | None
     category: str | None
     origin: str | None
+    rating: int | None = None
 
 
 class CaseViews:
@@ -88,7 +90,8 @@ class CaseViews:
     ``overdue`` (not final and ``at`` past due, or closed after due) and ``warning`` (not final
     with a due, and at least ``warn`` of the window from ``due_from`` to ``due`` used);
     ``accept``, ``dispatch``, ``dispose``, ``close`` (stage durations in seconds, NaN when not
-    reached, see :class:`CaseView`); ``category`` and ``origin`` (strings or ``None``).
+    reached, see :class:`CaseView`); ``category`` and ``origin`` (strings or ``None``);
+    ``rating`` (int8, the latest satisfaction rating given by ``at``, -1 for none).
     ``views[case_id]`` (or a row number) is one :class:`CaseView`.
     """
 
@@ -112,6 +115,7 @@ class CaseViews:
         self.close: F64 = columns.pop("close")
         self.category: npt.NDArray[np.object_] = columns.pop("category")
         self.origin: npt.NDArray[np.object_] = columns.pop("origin")
+        self.rating: npt.NDArray[np.int8] = columns.pop("rating")
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -158,6 +162,7 @@ class CaseViews:
             close=_seconds(float(self.close[row])),
             category=self.category[row],
             origin=self.origin[row],
+            rating=None if self.rating[row] < 0 else int(self.rating[row]),
         )
 
     def __iter__(self) -> Iterator[CaseView]:
@@ -189,6 +194,9 @@ class CaseViews:
             data[f"time_in_{state.value}"] = self.time_in[:, code]
         data["category"] = self.category
         data["origin"] = self.origin
+        data["rating"] = pd.array(
+            [None if r < 0 else r for r in self.rating.tolist()], dtype="Int8"
+        )
         return pd.DataFrame(data, index=pd.Index(self.case, name="case"))
 
     def __repr__(self) -> str:
@@ -272,6 +280,13 @@ def compute_views(
     due_from = np.full(n, NO_TIME, dtype=np.int64)
     due[rows[carried]] = d[carried]
     due_from[rows[carried]] = t[carried]
+    # The latest rating given.
+    given = ev["rating"][pos]
+    rated = np.flatnonzero(given >= 0)
+    _, latest = _edges(rows[rated])
+    rated = rated[latest]
+    rating = np.full(n, -1, dtype=np.int8)
+    rating[rows[rated]] = given[rated]
     has_due = due != NO_TIME
     closed = np.where(final, last_t, NO_TIME)
     is_closed = state == _CODE[CaseState.CLOSED]
@@ -306,11 +321,14 @@ def compute_views(
         "close": _span(replied, closed_ok),
         "category": categories[info["category"][codes]],
         "origin": origins[info["origin"][codes]],
+        "rating": rating,
     }
     return CaseViews(log, at_us, float(warn), columns)
 
 
-_RECORD_KEYS = frozenset({"case", "time", "state", "actor", "note", "due", "category", "origin"})
+_RECORD_KEYS = frozenset(
+    {"case", "time", "state", "actor", "note", "due", "rating", "category", "origin"}
+)
 
 
 def event_from_record(record: object, index: int) -> tuple[CaseEvent, tuple[str, str] | None]:
@@ -349,5 +367,6 @@ def event_from_record(record: object, index: int) -> tuple[CaseEvent, tuple[str,
         actor=values.get("actor", ""),
         note=values.get("note", ""),
         due=values.get("due"),
+        rating=values.get("rating"),
     )
     return event, info

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from gridorg._casestates import NO_TIME, NONE
+from gridorg._casestates import NO_RATING, NO_TIME, NONE
 from gridorg._casestore import Pool
 
 if TYPE_CHECKING:
@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 I64 = npt.NDArray[np.int64]
 
-#: Per event: case code, time (UTC µs), state code, actor and note codes, due time.
+#: Per event: case code, time (UTC µs), state code, actor and note codes, due time and
+#: satisfaction rating (``NO_RATING`` for none).
 EVENT_DTYPES = {
     "case": np.int32,
     "time": np.int64,
@@ -23,6 +24,7 @@ EVENT_DTYPES = {
     "actor": np.int32,
     "note": np.int32,
     "due": np.int64,
+    "rating": np.int8,
 }
 #: Per case: last state and time, first time, category and origin codes, due in force.
 CASE_DTYPES = {
@@ -62,6 +64,7 @@ def commit(
     actor: I64,
     note: I64,
     due: I64 | None,
+    rating: npt.NDArray[np.int8] | None,
     order: I64,
 ) -> None:
     """Write checked events (case codes ``cidx``; ``order`` groups them by case) to ``log``'s
@@ -76,6 +79,7 @@ def commit(
     ev.raw("actor")[start:stop] = actor
     ev.raw("note")[start:stop] = note
     ev.raw("due")[start:stop] = NO_TIME if due is None else due
+    ev.raw("rating")[start:stop] = NO_RATING if rating is None else rating
     cs = log._cs
     cs.grow(len(log._cases))
     sc = cidx[order]

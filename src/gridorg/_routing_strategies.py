@@ -14,7 +14,14 @@ from gridorg._rule_checks import ROUTING_TIERS
 from gridorg._strategy_support import _check_int, _check_sizes, _StrategyArgumentError
 from gridorg.hierarchy import Organisation
 from gridorg.issue import LEVELS, Channel, Issue
-from gridorg.lifecycle import FINAL_STATES, TRANSITIONS, CaseEvent, CaseLog, CaseState
+from gridorg.lifecycle import (
+    FINAL_STATES,
+    RATED_STATES,
+    TRANSITIONS,
+    CaseEvent,
+    CaseLog,
+    CaseState,
+)
 from gridorg.routing import (
     Action,
     AssignDepartment,
@@ -280,9 +287,12 @@ _MAX_STEPS = 12
 _STEPS = st.integers(0, 3 * 24 * 60).map(lambda n: dt.timedelta(minutes=n))
 #: A deadline, after the event that sets it: an hour to thirty days, in hours.
 _DUES = st.integers(1, 30 * 24).map(lambda n: dt.timedelta(hours=n))
-#: A walk: the states entered after ``collected``, with the time since the previous event and
-#: the deadline the event sets (as a time after it).
-_Walk = list[tuple[CaseState, dt.timedelta, dt.timedelta | None]]
+#: A satisfaction rating on a replied, verified or closed event: none (what it shrinks to) or
+#: 1 to 5.
+_RATINGS = st.one_of(st.none(), st.integers(1, 5))
+#: A walk: the states entered after ``collected``, with the time since the previous event, the
+#: deadline the event sets (as a time after it) and the satisfaction rating it records.
+_Walk = list[tuple[CaseState, dt.timedelta, dt.timedelta | None, int | None]]
 
 
 #: The main line of the closed loop: the usual next state, which walks take most often.
@@ -320,7 +330,8 @@ def _walk(draw: Any) -> _Walk:
         k = draw(st.integers(0, 3 * n - 1))
         state = options[0 if k <= 2 * n else k - 2 * n]
         step = draw(_STEPS)
-        walk.append((state, step, draw(_DUES) if state in _DUE_AT else None))
+        due = draw(_DUES) if state in _DUE_AT else None
+        walk.append((state, step, due, draw(_RATINGS) if state in RATED_STATES else None))
     return walk
 
 
@@ -330,9 +341,10 @@ def _build(cases: list[tuple[Issue, _Walk]]) -> CaseLog:
     for k, (issue, walk) in enumerate(cases):
         timeline.append((issue.reported, k, 0, issue))
         when = issue.reported
-        for n, (state, step, due) in enumerate(walk, start=1):
+        for n, (state, step, due, rating) in enumerate(walk, start=1):
             when += step
-            event = CaseEvent(issue.id, when, state, due=None if due is None else when + due)
+            deadline = None if due is None else when + due
+            event = CaseEvent(issue.id, when, state, due=deadline, rating=rating)
             timeline.append((when, k, n, event))
     timeline.sort(key=lambda item: item[:3])
     log = CaseLog()
@@ -416,11 +428,13 @@ def case_logs(
     closed; sometimes any other) and moves on by up to three days, in minutes (so times never
     go back), until it reaches a final state, twelve steps or a stop that leaves it open.
     Dispatched, escalated and extended events set a ``due`` deadline an hour to thirty days
-    ahead. The events of all cases are appended in time order (ties in case order), so
+    ahead; replied, verified and closed events sometimes record a satisfaction ``rating``
+    (1 to 5). The events of all cases are appended in time order (ties in case order), so
     ``CaseLog`` accepts them one by one.
 
     Shrinks towards fewer cases, issues as :func:`issues` shrinks them (the first of the list
-    given), and shorter walks that stop early, keep to the main line and take no time: a
+    given), and shorter walks that stop early, keep to the main line, take no time and record
+    no rating: a
     search for a closed case ends with one case going to closed along the main line, often
     by a shortcut (collected, filed, handling, replied, closed).
     """

@@ -2,9 +2,9 @@
 
 Part of the document format (:mod:`gridorg.schema`), kept apart so that each module stays about
 one thing. A document is ``{"format": "gridorg.case_log", "version": 1, ...}``: ``events`` as
-equal-length columns (``case``, ``time``, ``state`` and the optional ``actor``, ``note`` and
-``due``) in append order, and ``cases``, the registered cases as columns ``id``, ``category``
-and ``origin``.
+equal-length columns (``case``, ``time``, ``state`` and the optional ``actor``, ``note``,
+``due`` and ``rating``) in append order, and ``cases``, the registered cases as columns ``id``,
+``category`` and ``origin``.
 
 Times are ISO 8601 strings with an offset (``2024-05-06T09:30:00+08:00``). Problems of shape
 raise :class:`~gridorg.SchemaError`, each at the JSON path of the value at fault; events that
@@ -14,7 +14,7 @@ break the case lifecycle raise the case log's own errors, naming each event by i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +57,10 @@ StateName = Literal[
 ]  # fmt: skip
 
 
+#: A satisfaction rating: 1 (very dissatisfied) to 5 (very satisfied).
+Rating = Annotated[int, Field(ge=1, le=5)]
+
+
 class EventColumns(BaseModel):
     """Every event as one entry of equal-length arrays, in append order."""
 
@@ -76,6 +80,12 @@ class EventColumns(BaseModel):
         default_factory=list,
         description="The resolution deadline an event sets, or null; only collected, filed, "
         "dispatched, escalated and extended events set one; absent means none.",
+    )
+    rating: list[Rating | None] = Field(
+        default_factory=list,
+        description="The resident's satisfaction rating an event records, from 1 (very "
+        "dissatisfied) to 5 (very satisfied), or null; only replied, verified and closed "
+        "events carry one; absent means none.",
     )
 
 
@@ -131,6 +141,7 @@ _LOG_READER: Final = Reader(
         "id": "invalid_id",
         "time": "invalid_time",
         "due": "invalid_time",
+        "rating": "invalid_rating",
         "state": "invalid_state",
         "actor": "invalid_actor",
         "note": "invalid_note",
@@ -165,6 +176,9 @@ def dump_case_log(log: CaseLog) -> dict[str, Any]:
     due = columns["due"].tolist()
     if any(us != NO_TIME for us in due):
         events["due"] = [None if us == NO_TIME else _iso(us) for us in due]
+    rating = columns["rating"].tolist()
+    if any(r >= 0 for r in rating):
+        events["rating"] = [r if r >= 0 else None for r in rating]
     registered = [k for k, c in enumerate(columns["category"].tolist()) if c is not None]
     document: dict[str, Any] = {"format": CASE_LOG, "version": VERSION, "events": events}
     if registered:
@@ -180,9 +194,9 @@ def load_case_log(document: Mapping[str, Any]) -> CaseLog:
 
     Shape problems raise :class:`~gridorg.SchemaError`. The events are then appended to a new
     log as one batch: a step outside the lifecycle table raises
-    :class:`~gridorg.TransitionError`, and a time going backwards or a deadline on an event
-    that cannot carry one :class:`~gridorg.CaseLogError`, the message naming each refused
-    event by its JSON path (``$.events.state[17]``).
+    :class:`~gridorg.TransitionError`, and a time going backwards, or a deadline or a rating
+    on an event that cannot carry one, :class:`~gridorg.CaseLogError`, the message naming each
+    refused event by its JSON path (``$.events.state[17]``).
     """
     import numpy as np
 
@@ -214,6 +228,8 @@ def load_case_log(document: Mapping[str, Any]) -> CaseLog:
         columns["due"] = np.array(
             [NO_TIME if t is None else _us(t) for t in events.due], dtype=np.int64
         )
+    if events.rating:
+        columns["rating"] = np.array([-1 if r is None else r for r in events.rating], np.int8)
     try:
         log = CaseLog.from_columns(columns) if count else CaseLog()
     except CaseLogError as err:
@@ -238,7 +254,7 @@ def _length_problems(document: Mapping[str, Any]) -> list[Problem]:
     """Columns whose length differs from that of the first column of their member."""
     problems: list[Problem] = []
     for member, key, names in (
-        ("events", "case", ("time", "state", "actor", "note", "due")),
+        ("events", "case", ("time", "state", "actor", "note", "due", "rating")),
         ("cases", "id", ("category", "origin")),
     ):
         columns = document.get(member)
@@ -250,7 +266,7 @@ def _length_problems(document: Mapping[str, Any]) -> list[Problem]:
 def _placed(err: Exception, events: EventColumns, subject: str) -> Exception:
     """The log's refusal of the events, naming each refused event by its JSON path."""
     from gridorg.errors import CaseLogError, TransitionError
-    from gridorg.lifecycle import DUE_STATES, STATES, TRANSITIONS, CaseState
+    from gridorg.lifecycle import DUE_STATES, RATED_STATES, STATES, TRANSITIONS, CaseState
 
     lines: list[tuple[bool, str]] = []
     last: dict[str, tuple[CaseState, int, str]] = {}
@@ -283,6 +299,12 @@ def _placed(err: Exception, events: EventColumns, subject: str) -> Exception:
                 "events set one"
             )
             lines.append((False, f"$.events.due[{i}]: {text}"))
+        if events.rating and events.rating[i] is not None and state not in RATED_STATES:
+            carriers = ", ".join(s.value for s in STATES if s in RATED_STATES)
+            text = (
+                f"case {case!r}: a {name} event cannot carry a rating; only {carriers} events do"
+            )
+            lines.append((False, f"$.events.rating[{i}]: {text}"))
         last[case] = (state, us, time)
     for i, case in enumerate(events.case):  # ids the models let through and the log refuses
         problem = id_problem("case", case)

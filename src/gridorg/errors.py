@@ -17,6 +17,7 @@ __all__ = [
     "EscalationError",
     "FormatVersionError",
     "GridorgError",
+    "GridorgWarning",
     "HierarchyError",
     "InvalidArgumentError",
     "LinkError",
@@ -29,6 +30,7 @@ __all__ = [
     "TransitionError",
     "UnknownCategoryError",
     "UnknownEntityError",
+    "UnknownMetricError",
     "UnknownTierError",
     "UnknownUnitError",
     "ValidationError",
@@ -138,6 +140,10 @@ class UnknownEntityError(_MessageKeyError):
     """A partner, person or service-site id that the organisation does not hold."""
 
 
+class UnknownMetricError(_MessageKeyError):
+    """A metric name that is not registered; the message names the closest registered ones."""
+
+
 class LinkError(ValidationError):
     """Cross-links, partners, people or sites are invalid.
 
@@ -174,6 +180,10 @@ class CaseLogError(GridorgError, ValueError):
 
 class TransitionError(CaseLogError):
     """An event would move a case along a transition the lifecycle table does not allow."""
+
+
+class GridorgWarning(UserWarning):
+    """A warning from gridorg: something was skipped or assumed, and the message says what."""
 
 
 class InvalidArgumentError(GridorgError, ValueError):

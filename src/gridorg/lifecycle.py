@@ -29,7 +29,9 @@ had, any event that takes a case along a transition outside the table
 (:class:`~gridorg.TransitionError`), goes back in time for its case, or starts a case with
 anything but ``collected`` (:class:`~gridorg.CaseLogError`). Deadlines travel with events: the
 ``due`` of the latest open, filed, dispatched, escalated or extended event that carries one is
-in force. :meth:`CaseLog.views` derives, for every case at once, its state, the time it spent
+in force. Replied, verified and closed events may carry the resident's satisfaction
+``rating`` (1 very dissatisfied … 5 very satisfied; :data:`RATED_STATES`); the latest counts.
+:meth:`CaseLog.views` derives, for every case at once, its state, the time it spent
 in each state and stage, and whether it is overdue or past the warning threshold.
 
 >>> import datetime as dt
@@ -49,7 +51,9 @@ from gridorg._caselog import CaseInfo, CaseLog
 from gridorg._casestates import (
     DUE_STATES,
     FINAL_STATES,
+    NO_RATING,
     NO_TIME,
+    RATED_STATES,
     STATES,
     TRANSITIONS,
     CaseEvent,
@@ -60,7 +64,9 @@ from gridorg._caseviews import CaseView, CaseViews
 __all__ = [
     "DUE_STATES",
     "FINAL_STATES",
+    "NO_RATING",
     "NO_TIME",
+    "RATED_STATES",
     "STATES",
     "TRANSITIONS",
     "CaseEvent",
