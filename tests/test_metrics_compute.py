@@ -318,6 +318,10 @@ def test_a_whole_set_skips_the_members_it_cannot_compute(org: Organisation) -> N
     table = compute(chosen, org=org)
     assert table.names == ("tiny.units",)
     assert "needs the input 'log'" in table.skipped["tiny.events"]
+    # Sets named in a list stand for their members, with the same leniency.
+    table = compute(["tiny", "tiny.units"], org=org, by="tier")
+    assert table.names == ("tiny.units",)
+    assert "tiny.grid_share" in table.skipped
     # Named one by one, the same metrics are not skipped: the call fails.
     with pytest.raises(InvalidArgumentError, match="cannot be broken down by 'tier'"):
         compute(["tiny.units", "tiny.grid_share"], org=org, by="tier")
@@ -352,7 +356,7 @@ def test_inputs_of_the_wrong_type_are_refused(arguments: dict[str, Any], match: 
 def test_metrics_of_the_wrong_type_are_refused() -> None:
     with pytest.raises(ArgumentTypeError, match="metrics must be"):
         compute(3)  # type: ignore[arg-type]
-    with pytest.raises(ArgumentTypeError, match="metric names"):
+    with pytest.raises(ArgumentTypeError, match="metric or set names"):
         compute(["tiny.units", 3])  # type: ignore[list-item]
 
 

@@ -64,7 +64,12 @@ def compute(
     )
     everything = isinstance(metrics, str) and metrics == "all"
     # "all" and whole sets skip the members that cannot be computed here; names never do.
-    lenient = everything or isinstance(metrics, MetricSet) or _names_a_set(metrics)
+    lenient = (
+        everything
+        or isinstance(metrics, MetricSet)
+        or _names_a_set(metrics)
+        or (isinstance(metrics, list | tuple) and any(_names_a_set(m) for m in metrics))
+    )
     chosen = _resolve(metrics)
     given = {
         need
@@ -109,11 +114,13 @@ def _resolve(metrics: object) -> list[Metric]:
             return [registry.get(m.name) for m in registry.available()]
         names = _set_members(metrics) if "." not in metrics else (metrics,)
     elif isinstance(metrics, Sequence):
-        names = metrics
-        for name in names:
+        names = []
+        for name in metrics:
             if not isinstance(name, str):
-                msg = f"metrics must hold metric names (strings), got {describe(name)}"
+                msg = f"metrics must hold metric or set names (strings), got {describe(name)}"
                 raise ArgumentTypeError(msg)
+            # a set's name stands for its members, in order
+            names.extend(_set_members(name) if "." not in name else (name,))
     else:
         msg = (
             "metrics must be a metric name, a sequence of names, a MetricSet, a set's name or "
