@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gridorg.errors import ArgumentTypeError, InvalidArgumentError, missing_dependency
+from gridorg.issue import Channel
 from gridorg.triage import COLOURS, Colour
 
 if TYPE_CHECKING:
@@ -225,6 +226,8 @@ class RoutingDecisions(Sequence[RoutingDecision]):
             "response_by": c.response_by,
             "resolve_by": c.resolve_by,
             "report_by": c.report_by,
+            "channel": c.channel,
+            "channel_names": tuple(channel.value for channel in Channel),
         }
 
     def to_pandas(self) -> Any:

@@ -7,6 +7,9 @@ is a modelling assumption. :func:`synthetic` draws organisations of any size, up
 country, and :func:`synthetic_columns` gives the same as numpy columns.
 :func:`songtao_networks` is Songtao's merge scenario (多网合一): a base layer and functional
 grids that merge into the published 102 comprehensive grids.
+:func:`yinjiang_scenario` and :func:`songtao_scenario` are simulation scenarios on the presets,
+calibrated so that a simulated 2024 lands near the outcomes the report publishes;
+:func:`outcomes` counts those outcomes in a run and :func:`published_outcomes` lists them.
 """
 
 from gridorg.datasets._merge_scenario import songtao_networks
@@ -17,16 +20,32 @@ from gridorg.datasets._provenance import (
     ProvenanceStatus,
     provenance,
 )
+from gridorg.datasets._scenarios import (
+    OUTCOMES,
+    PublishedOutcome,
+    outcomes,
+    published_outcomes,
+    songtao_scenario,
+    three_lists_rules,
+    yinjiang_scenario,
+)
 from gridorg.datasets._synthetic import synthetic, synthetic_columns
 
 __all__ = [
+    "OUTCOMES",
     "PROVENANCE_STATUSES",
     "ProvenanceRow",
     "ProvenanceStatus",
+    "PublishedOutcome",
+    "outcomes",
     "provenance",
+    "published_outcomes",
     "songtao",
     "songtao_networks",
+    "songtao_scenario",
     "synthetic",
     "synthetic_columns",
+    "three_lists_rules",
     "yinjiang",
+    "yinjiang_scenario",
 ]

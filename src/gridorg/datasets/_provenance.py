@@ -357,6 +357,37 @@ YINJIANG: Final[tuple[ProvenanceRow, ...]] = (
         "Household heads have no location.",
     ),
     _Y(
+        "simulated year: arrival rates",
+        "6.13 issues a day (about 2,240 a year) over the 15 built-in categories",
+        "assumption",
+        "not published: the report gives outcomes, not rates",
+        "yinjiang_scenario(): environment 1.3, urban management 1.0, property management 0.9, "
+        "neighbour disputes 0.68, public facilities 0.6, civil assistance 0.4, public security "
+        "0.3, stability and employment 0.2 each, legal services and health 0.15 each, market "
+        "regulation 0.1, education, emergency and petitions 0.05 each, a day; Poisson, no "
+        "weekly or seasonal profile. Chosen so that a simulated 2024 (seed 0) exceeds the "
+        "published lower bounds by about 5–20 %.",
+    ),
+    _Y(
+        "simulated year: channels",
+        "gridders' app 40 %, online 12 %, hotline 17.5 %, visit 15 %, sunk members 10.5 %, "
+        "contact points 5 %",
+        "assumption",
+        "「通过线上受理、线下服务」 names the online channel, not its share",
+        "问题线上解 (gridders report by phone) is read as the gridders' app and online "
+        "together: 52 % of the issues, so that more than 1,000 demands close online.",
+    ),
+    _Y(
+        "simulated year: three lists (三张清单)",
+        "property management and public facilities, yellow or orange: on-site joint office",
+        "assumption",
+        "「面对面直接解决群众反映问题300余个」 counts the problems, not the matters that reach "
+        "the problem list",
+        "three_lists_rules(): the standard rule table with one rule added after the red "
+        "whistle, sending these matters to a joint office (现场办公) at their community; the "
+        "standard table sends only orange and red property matters there.",
+    ),
+    _Y(
         "three-level grid system (三级网格体系)",
         "社区总网格—小区(街区)网格长—楼栋(街巷)网格员",
         "not modelled",
@@ -375,24 +406,32 @@ YINJIANG: Final[tuple[ProvenanceRow, ...]] = (
         "200+",
         "not modelled",
         "「协调解决公共服务设施完善、困难群体帮扶等民生保障问题200余件」",
+        "Not held by the preset: a simulated year of yinjiang_scenario() gives it as "
+        "outcomes(result)['solved_by_dual_reporting'] (see the calibrated scenarios).",
     ),
     _Y(
         "problems solved on site (三张清单)",
         "300+",
         "not modelled",
         "「面对面直接解决群众反映问题300余个」",
+        "Not held by the preset: a simulated year of yinjiang_scenario() gives it as "
+        "outcomes(result)['solved_on_site'] (see the calibrated scenarios).",
     ),
     _Y(
         "disputes and problems solved by deliberation",
         "200+",
         "not modelled",
         "「有效破解物业管理难点、联系服务群众、矛盾纠纷调解等问题200余个」",
+        "Not held by the preset: a simulated year of yinjiang_scenario() gives it as "
+        "outcomes(result)['solved_by_deliberation'] (see the calibrated scenarios).",
     ),
     _Y(
         "demands closed online, 2024",
         "1000+",
         "not modelled",
         "「2024年，通过线上受理、线下服务，有效办结群众诉求1000余条」",
+        "Not held by the preset: a simulated year of yinjiang_scenario() gives it as "
+        "outcomes(result)['closed_online'] (see the calibrated scenarios).",
     ),
 )
 
@@ -800,6 +839,34 @@ SONGTAO: Final[tuple[ProvenanceRow, ...]] = (
         "grids and their heads go with them (64 of 2,956 stay).",
     ),
     _Y(
+        "simulated year: arrival rates",
+        "3.4 issues a day (about 1,240 a year) over the 15 built-in categories",
+        "assumption",
+        "not published: the report gives outcomes, not rates",
+        "songtao_scenario(): environment 0.7, urban management 0.55, property management "
+        "0.45, neighbour disputes and public facilities 0.35 each, civil assistance 0.3, "
+        "public security 0.2, stability and employment 0.15 each, health 0.1, legal services "
+        "0.05, market regulation 0.02, education, emergency and petitions 0.01 each, a day; "
+        "Poisson, no weekly or seasonal profile, the standard rule table.",
+    ),
+    _Y(
+        "simulated year: channels",
+        "registered members (sunk_member) 47 %, gridders' app 25.5 %, hotline 10 %, contact "
+        "points 7.5 %, visit 6 %, online 4 %",
+        "assumption",
+        "「帮助社区解决问题500余个」 and 「帮助协调解决问题80余个」 give counts, not shares",
+        "双报到 members and contact points bring the problems they help solve, so that a "
+        "simulated 2024 (seed 0) gives more than 500 and more than 80 closed cases.",
+    ),
+    _Y(
+        "simulated year: urgency",
+        "levels 1–4: 36 %, 40 %, 20 %, 4 %",
+        "assumption",
+        "「2024年街道吹哨部门报到解决问题40个」 gives the whistles, not the urgency",
+        "The standard rules whistle every red matter; with the default importance (30 %, 40 "
+        "%, 20 %, 10 %) 3.2 % of the matters are red, about 40 a year.",
+    ),
+    _Y(
         "thematic working groups of the coordination mechanism",
         "6",
         "not modelled",
@@ -810,12 +877,16 @@ SONGTAO: Final[tuple[ProvenanceRow, ...]] = (
         "80+",
         "not modelled",
         "「帮助协调解决问题80余个」",
+        "Not held by the preset: a simulated year of songtao_scenario() gives it as "
+        "outcomes(result)['solved_via_contact_points'] (see the calibrated scenarios).",
     ),
     _Y(
         "problems solved by the whistle (街道吹哨、部门报到), 2024",
         "40",
         "not modelled",
         "「2024年街道吹哨部门报到解决问题40个」",
+        "Not held by the preset: a simulated year of songtao_scenario() gives it as "
+        "outcomes(result)['solved_by_whistle'] (see the calibrated scenarios).",
     ),
     _Y("smart communities", "2", "not modelled", "「推进2个智慧社区建设」"),
     _Y(
@@ -829,6 +900,8 @@ SONGTAO: Final[tuple[ProvenanceRow, ...]] = (
         "500+",
         "not modelled",
         "「帮助社区解决问题500余个」",
+        "Not held by the preset: a simulated year of songtao_scenario() gives it as "
+        "outcomes(result)['solved_by_dual_reporting'] (see the calibrated scenarios).",
     ),
 )
 
