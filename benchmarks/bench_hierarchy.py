@@ -299,7 +299,10 @@ def _row(
     }
 
 
-def machine() -> dict[str, str]:
+def machine(
+    packages: tuple[str, ...] = ("numpy", "networkx", "pydantic", "anytree", "bigtree"),
+) -> dict[str, str]:
+    """The processor, cores, Python, system and the versions of gridorg and ``packages``."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
@@ -309,9 +312,7 @@ def machine() -> dict[str, str]:
                     break
     except OSError:
         pass
-    versions = {
-        p: metadata.version(p) for p in ("numpy", "networkx", "pydantic", "anytree", "bigtree")
-    }
+    versions = {p: metadata.version(p) for p in packages}
     return {
         "cpu": cpu,
         "cores": str(os.cpu_count()),

@@ -32,21 +32,19 @@ import gc
 import io
 import json
 import math
-import platform
 import pstats
 import subprocess
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-import gridorg
+import bench_hierarchy
 from gridorg import NETWORK_KINDS, BaseLayer, FunctionalNetwork
 from gridorg.merge import (
     MergeResult,
@@ -297,22 +295,8 @@ def profile(units: int, top: int = 25) -> str:
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "system": f"{platform.system()} {platform.release()}",
-        "gridorg": gridorg.__version__,
-        **{p: metadata.version(p) for p in ("numpy", "scipy", "networkx")},
-    }
+    """The machine and the versions this benchmark depends on."""
+    return bench_hierarchy.machine(("numpy", "scipy", "networkx"))
 
 
 def gib(value: int | None) -> str:

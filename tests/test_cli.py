@@ -146,3 +146,18 @@ def test_gz_document_is_read(tmp_path: Path) -> None:
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         json.dump(gridorg.dump(datasets.yinjiang()), handle)
     assert run("validate", str(path))[0] == 0
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run("--help")
+    assert code == 0
+    listed = capsys.readouterr().out
+    for command in ("describe", "validate", "schema", "metrics", "merge", "simulate", "sweep"):
+        assert f"    {command} " in listed
+
+
+@pytest.mark.parametrize("command", ["metrics", "merge", "simulate", "sweep"])
+def test_each_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(command, "--help")
+    assert code == 0
+    assert capsys.readouterr().out.startswith(f"usage: gridorg {command} ")

@@ -47,6 +47,7 @@ def _python_blocks(markdown: str) -> list[str]:
         "docs/merging.md",
         "docs/routing.md",
         "docs/metrics.md",
+        "docs/simulation.md",
     ],
 )
 def test_python_blocks_in_pages_run(page: str, tmp_path: Path) -> None:
@@ -66,7 +67,7 @@ def test_python_blocks_in_pages_run(page: str, tmp_path: Path) -> None:
 
 
 #: Pages whose ``text`` blocks record, in order, everything their Python blocks print.
-RECORDED_PAGES = ["docs/routing.md"]
+RECORDED_PAGES = ["docs/routing.md", "docs/simulation.md"]
 
 
 @pytest.mark.parametrize("page", RECORDED_PAGES)
@@ -91,6 +92,6 @@ def test_pages_print_what_their_text_blocks_record(page: str, tmp_path: Path) ->
 def test_readme_starts_with_the_two_set_up_commands() -> None:
     lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "```sh"
-    assert lines[1] == "pip install -e . && gridorg describe --preset yinjiang"
+    assert lines[1] == "pip install -e . && gridorg simulate --preset yinjiang"
     assert lines[2] == 'pip install -e ".[test]" && python -m pytest'
     assert lines[3] == "```"

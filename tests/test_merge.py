@@ -384,3 +384,38 @@ def test_with_grids_does_not_misplace_households_of_grids_crossing_communities(
     else:
         assert outcome.total("A", "households") == 20
         assert outcome.total("B", "households") == 25
+
+
+def test_a_grid_left_small_joins_room_made_later_by_another_cut() -> None:
+    # Found by the partition property. C1.8 (56 households) first borders only a grid too full
+    # to join, and pooling with it cannot be cut within the bounds; C1.4 (56) is then pooled
+    # with that grid and cut, which makes room next to C1.8. Rebalancing must go round again:
+    # no grid may stay below the minimum while a neighbour could take it.
+    ids = "C1.1 C1.2 C1.5 C2.22 C1.3 C1.6 C1.7 C2.21 C1.9 C1.10 C2.1 C2.2 C2.3 C2.4 C2.5 C2.6"
+    ids += " C2.7 C2.23 C2.9 C2.10 C2.11 C2.12 C2.13 C2.14 C2.15 C2.16 C1.8 C2.18 C2.19 C2.20"
+    ids += " C1.4 C2.17 C2.8 C2.24 C2.25 C2.26"
+    units = ids.split()
+    households = [10, 10, 10, 10, 10, 12, 219, 10, 12, 12, 25, 10, 12, 10, 61, 57, 10, 10]
+    households += [10, 10, 10, 10, 10, 10, 10, 10, 56, 10, 10, 10, 56, 10, 10, 10, 10, 10]
+    offsets = [0, 2, 5, 8, 10, 12, 14, 18, 21, 23, 24, 26, 28, 30, 31, 34, 36, 38, 40, 43]
+    offsets += [45, 47, 48, 51, 53, 55, 56, 58, 60, 62, 63, 66, 69, 70, 71, 73, 74]
+    neighbours = [1, 30, 0, 2, 4, 1, 6, 30, 7, 17, 1, 5, 4, 8, 2, 9, 26, 30, 3, 31, 34, 5, 26]
+    neighbours += [6, 11, 14, 10, 12, 11, 13, 12, 10, 15, 18, 14, 16, 15, 32, 3, 33, 14, 19]
+    neighbours += [22, 18, 20, 19, 21, 20, 18, 23, 31, 22, 24, 23, 25, 24, 6, 8, 28, 31, 27]
+    neighbours += [29, 28, 0, 2, 6, 7, 22, 27, 16, 17, 7, 35, 34]
+    records = [
+        {"id": u, "community": u.split(".")[0], "households": h}
+        for u, h in zip(units, households, strict=True)
+    ]
+    pairs = [
+        (units[k], units[neighbours[j]])
+        for k in range(len(units))
+        for j in range(offsets[k], offsets[k + 1])
+    ]
+    base = BaseLayer.from_records(records, pairs)
+    c1 = [u for u in units if u.startswith("C1.") and u not in {"C1.4", "C1.8"}]
+    c2 = [u for u in units if u.startswith("C2.")]
+    networks = [FunctionalNetwork("party_building", {"c1": c1, "c2": c2})]
+    result = merge_networks(networks, base, min_households=57, max_households=308, seed=181)
+    assert result.infeasible == {}
+    assert all(57 <= h <= 308 for h in result.households.values())

@@ -87,7 +87,9 @@ if TYPE_CHECKING:
     from gridorg import networks as networks
     from gridorg import routing as routing
     from gridorg import schema as schema
+    from gridorg import simulation as simulation
     from gridorg import strategies as strategies
+    from gridorg import sweep as sweep
     from gridorg import testing as testing
     from gridorg import triage as triage
     from gridorg import whistle as whistle
@@ -96,6 +98,13 @@ if TYPE_CHECKING:
     from gridorg.merge import MergeReport as MergeReport
     from gridorg.merge import MergeResult as MergeResult
     from gridorg.merge import merge_networks as merge_networks
+    from gridorg.simulation import Arrivals as Arrivals
+    from gridorg.simulation import Scenario as Scenario
+    from gridorg.simulation import ServiceTime as ServiceTime
+    from gridorg.simulation import SimulationResult as SimulationResult
+    from gridorg.simulation import simulate as simulate
+    from gridorg.sweep import ParameterGrid as ParameterGrid
+    from gridorg.sweep import SweepResult as SweepResult
 
 __version__ = "0.1.0"
 
@@ -113,19 +122,28 @@ _SUBMODULES = frozenset(
         "networks",
         "routing",
         "schema",
+        "simulation",
         "strategies",
+        "sweep",
         "testing",
         "triage",
         "whistle",
         "worktime",
     }
 )
-#: Public functions whose modules load on first use (they import scipy).
+#: Public names whose modules load on first use (they import scipy, simpy or joblib).
 _LAZY = {
     "MergeReport": "merge",
     "MergeResult": "merge",
     "merge_networks": "merge",
     "service_access": "access",
+    "Arrivals": "simulation",
+    "ParameterGrid": "sweep",
+    "Scenario": "simulation",
+    "ServiceTime": "simulation",
+    "SimulationResult": "simulation",
+    "SweepResult": "sweep",
+    "simulate": "simulation",
 }
 
 
@@ -151,6 +169,7 @@ __all__ = [
     "NETWORK_KINDS",
     "TRANSITIONS",
     "ArgumentTypeError",
+    "Arrivals",
     "AssignDepartment",
     "Assignment",
     "BaseLayer",
@@ -193,6 +212,7 @@ __all__ = [
     "MissingDependencyError",
     "NetworkError",
     "Organisation",
+    "ParameterGrid",
     "Partner",
     "PartnerKind",
     "PartyForm",
@@ -207,11 +227,15 @@ __all__ = [
     "Rule",
     "RuleError",
     "RuleTable",
+    "Scenario",
     "SchemaError",
     "ServiceSite",
+    "ServiceTime",
     "Serving",
+    "SimulationResult",
     "Sinking",
     "SiteKind",
+    "SweepResult",
     "Tier",
     "TransitionError",
     "Triage",
@@ -239,5 +263,6 @@ __all__ = [
     "problem_list",
     "service_access",
     "service_list",
+    "simulate",
     "whistle_report",
 ]

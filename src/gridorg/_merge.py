@@ -14,8 +14,10 @@
    weight first, while the union stays within the maximum: a cell split into pieces comes back
    together where the bounds allow.
 
-5. **Rebalance.** A grid still below the minimum is pooled with an adjacent grid and the pool
-   cut in two connected halves, when both halves then fit the bounds.
+5. **Rebalance.** A grid still below the minimum joins an adjacent grid with room, or is
+   pooled with one and the pool cut in two connected halves when both then fit the bounds;
+   since each change can make room next to a grid passed over, the passes repeat until one
+   changes nothing.
 
 Ties are broken by a seeded random rank of the regions, so the same seed gives the same merge.
 """
@@ -25,7 +27,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -364,48 +366,86 @@ def rebalance(
             members_of[g] = np.sort(order[cuts[g] : cuts[g + 1]])
         return members_of[g]
 
-    for g in np.argsort(sizes, kind="stable").tolist():
-        if sizes[g] >= minimum:
-            continue
-        own = members(g)
-        if len(own) == 0:
-            continue
-        around = (
-            np.concatenate([neighbours[offsets[u] : offsets[u + 1]] for u in own.tolist()])
-            if len(own)
-            else np.empty(0, dtype=np.int64)
-        )
-        other = assignment[around]
-        same = community[around] == community[own[0]]
-        borders: dict[int, int] = {}
-        for s in other[same & (other != g)].tolist():
-            borders[s] = borders.get(s, 0) + 1
-        ordered = sorted(borders, key=lambda t: (-borders[t], t))
-        room = [s for s in ordered if sizes[s] + sizes[g] <= maximum]
-        if room:  # earlier cuts may have made room: simply join
-            s = room[0]
-            assignment[own] = s
-            sizes[s] += sizes[g]
-            sizes[g] = 0
-            members_of[s] = np.union1d(members(s), own)
-            members_of[g] = own[:0]
-            continue
-        for s in ordered:
-            pool = np.concatenate([own, members(s)])
-            total = int(households[pool].sum())
-            if not 2 * minimum <= total <= 2 * maximum:
+    # A join or a cut can make room next to a grid already passed over: go round again until
+    # a pass changes nothing. Each change lifts at least one grid to the minimum, so the passes
+    # are at most as many as the grids below it.
+    changed = True
+    while changed:
+        changed = False
+        for g in np.argsort(sizes, kind="stable").tolist():
+            if sizes[g] >= minimum or len(members(g)) == 0:
                 continue
-            half = _grow(pool, households, offsets, neighbours, total / 2, contiguous=contiguous)
-            rest = np.setdiff1d(pool, half)
-            a, b = int(households[half].sum()), int(households[rest].sum())
-            if not (minimum <= a <= maximum and minimum <= b <= maximum):
-                continue
-            if contiguous and len(rest) and int(components(rest, offsets, neighbours).max()) > 0:
-                continue
-            assignment[half] = g
-            assignment[rest] = s
-            sizes[g], sizes[s] = a, b
-            members_of[g] = np.sort(half)
-            members_of[s] = rest
-            break
+            changed |= _lift(
+                g,
+                assignment,
+                sizes,
+                members,
+                members_of,
+                households,
+                community,
+                offsets,
+                neighbours,
+                minimum,
+                maximum,
+                contiguous=contiguous,
+            )
     return assignment
+
+
+def _lift(
+    g: int,
+    assignment: IntArray,
+    sizes: IntArray,
+    members: Callable[[int], IntArray],
+    members_of: dict[int, IntArray],
+    households: IntArray,
+    community: IntArray,
+    offsets: IntArray,
+    neighbours: IntArray,
+    minimum: int,
+    maximum: int,
+    *,
+    contiguous: bool,
+) -> bool:
+    """Join grid ``g`` (below the minimum) to an adjacent grid with room, or pool it with one
+    and cut the pool in two halves within the bounds; whether either happened."""
+    own = members(g)
+    around = (
+        np.concatenate([neighbours[offsets[u] : offsets[u + 1]] for u in own.tolist()])
+        if len(own)
+        else np.empty(0, dtype=np.int64)
+    )
+    other = assignment[around]
+    same = community[around] == community[own[0]]
+    borders: dict[int, int] = {}
+    for s in other[same & (other != g)].tolist():
+        borders[s] = borders.get(s, 0) + 1
+    ordered = sorted(borders, key=lambda t: (-borders[t], t))
+    room = [s for s in ordered if sizes[s] + sizes[g] <= maximum]
+    if room:  # earlier cuts may have made room: simply join
+        s = room[0]
+        assignment[own] = s
+        sizes[s] += sizes[g]
+        sizes[g] = 0
+        members_of[s] = np.union1d(members(s), own)
+        members_of[g] = own[:0]
+        return True
+    for s in ordered:
+        pool = np.concatenate([own, members(s)])
+        total = int(households[pool].sum())
+        if not 2 * minimum <= total <= 2 * maximum:
+            continue
+        half = _grow(pool, households, offsets, neighbours, total / 2, contiguous=contiguous)
+        rest = np.setdiff1d(pool, half)
+        a, b = int(households[half].sum()), int(households[rest].sum())
+        if not (minimum <= a <= maximum and minimum <= b <= maximum):
+            continue
+        if contiguous and len(rest) and int(components(rest, offsets, neighbours).max()) > 0:
+            continue
+        assignment[half] = g
+        assignment[rest] = s
+        sizes[g], sizes[s] = a, b
+        members_of[g] = np.sort(half)
+        members_of[s] = rest
+        return True
+    return False

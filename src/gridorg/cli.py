@@ -3,8 +3,10 @@
 ``gridorg describe --preset yinjiang`` prints a preset's summary, the top of its tree and its
 audit; ``gridorg describe FILE`` does the same for a JSON document; ``gridorg validate FILE``
 lists every problem of a document and exits non-zero; ``gridorg schema`` prints the JSON
-Schema. Bad input gives a one-line message and exit status 1 (2 for bad usage), never a
-traceback.
+Schema. ``gridorg metrics`` computes named metrics, ``gridorg merge`` runs a merge scenario,
+``gridorg simulate`` simulates a year of issues and reports its metrics, and ``gridorg sweep``
+runs scenarios over parameters and seeds. Bad input gives a one-line message and exit status 1
+(2 for bad usage), never a traceback.
 """
 
 from __future__ import annotations
@@ -13,31 +15,35 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from gridorg import _cli_merge, _cli_metrics, _cli_simulate, _cli_sweep
+from gridorg._cli_args import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    PRESETS,
+    non_negative,
+    positive,
+    preset,
+)
 from gridorg.errors import GridorgError, ValidationError
 
 if TYPE_CHECKING:
     from gridorg.hierarchy import Organisation
 
-__all__ = ["main"]
-
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-
-
-def _presets() -> dict[str, Callable[[], Organisation]]:
-    from gridorg import datasets
-
-    return {"yinjiang": datasets.yinjiang, "songtao": datasets.songtao}
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "main"]
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gridorg",
-        description="Tiered party-grid organisations: describe, validate and export them.",
+        description=(
+            "Tiered party-grid organisations: describe, validate and export them; compute "
+            "their metrics, merge their grids and simulate the issues they handle."
+        ),
     )
     parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -47,34 +53,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     source = describe.add_mutually_exclusive_group(required=True)
     source.add_argument("file", nargs="?", help="a gridorg JSON document (.json or .json.gz)")
-    source.add_argument("--preset", choices=sorted(_presets()), help="a built-in organisation")
+    source.add_argument("--preset", choices=PRESETS, help="a built-in organisation")
     describe.add_argument(
         "--depth",
-        type=_non_negative,
+        type=non_negative,
         default=2,
         metavar="N",
         help="tree levels to show below the roots (default 2)",
     )
     describe.add_argument(
         "--children",
-        type=_positive,
+        type=positive,
         default=8,
         metavar="N",
         help="children shown per unit before summarising the rest (default 8)",
     )
     describe.add_argument(
         "--findings",
-        type=_non_negative,
+        type=non_negative,
         default=10,
         metavar="N",
         help="audit findings listed in full (default 10; all are counted)",
     )
     describe.add_argument("--json", action="store_true", help="print a JSON report instead")
+    describe.set_defaults(run=_describe)
 
     validate = commands.add_parser("validate", help="check a JSON document; list every problem")
     validate.add_argument("file", help="a gridorg JSON document (.json or .json.gz)")
+    validate.set_defaults(run=_validate)
 
-    commands.add_parser("schema", help="print the JSON Schema of gridorg documents")
+    schema = commands.add_parser("schema", help="print the JSON Schema of gridorg documents")
+    schema.set_defaults(run=_schema)
+
+    _cli_metrics.add_parser(commands)
+    _cli_merge.add_parser(commands)
+    _cli_simulate.add_parser(commands)
+    _cli_sweep.add_parser(commands)
     return parser
 
 
@@ -84,36 +98,16 @@ def _version() -> str:
     return f"gridorg {__version__}"
 
 
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"expected an integer, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if value < 0:
-        msg = f"expected a non-negative integer, got {value}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _non_negative(text)
-    if value == 0:
-        msg = "expected a positive integer, got 0"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
 def _load(path: str) -> Organisation:
     from gridorg.schema import load_file
 
     return load_file(path)
 
 
-def _describe(args: argparse.Namespace, out: TextIO) -> int:
+def _describe(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from gridorg.display import summary_text
 
-    org = _presets()[args.preset]() if args.preset else _load(args.file)
+    org = preset(args.preset) if args.preset else _load(args.file)
     findings = org.audit()
     if args.json:
         report = {
@@ -157,19 +151,19 @@ def _findings_text(findings: Sequence[object], listed: int) -> str:
     return "\n".join(lines)
 
 
-def _validate(args: argparse.Namespace, out: TextIO) -> int:
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         org = _load(args.file)
-    except ValidationError as err:
-        out.write(f"{args.file}: invalid, {len(err.problems)} problems\n")
-        for problem in err.problems:
+    except ValidationError as error:
+        out.write(f"{args.file}: invalid, {len(error.problems)} problems\n")
+        for problem in error.problems:
             out.write(f"{args.file}: {problem.message}\n")
         return EXIT_INVALID
     out.write(f"{args.file}: valid, {len(org):,} units\n")
     return EXIT_OK
 
 
-def _schema(out: TextIO) -> int:
+def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from gridorg.schema import json_schema
 
     out.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
@@ -188,27 +182,31 @@ def main(
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
-        if args.command == "describe":
-            return _describe(args, out)
-        if args.command == "validate":
-            return _validate(args, out)
-        return _schema(out)
+        status: int = args.run(args, out, err)
     except ValidationError as error:
         first = error.problems[0].message if error.problems else str(error)
         more = len(error.problems) - 1
         tail = f" (and {more} more problems; 'gridorg validate' lists them)" if more else ""
-        err.write(f"gridorg: error: {error.subject}: {first}{tail}\n")
+        err.write(f"gridorg: error: {error.subject}: {_one_line(first)}{tail}\n")
         return EXIT_INVALID
     except GridorgError as error:
-        err.write(f"gridorg: error: {' '.join(str(error).split())}\n")
+        err.write(f"gridorg: error: {_one_line(str(error))}\n")
         return EXIT_INVALID
+    except KeyboardInterrupt:
+        err.write("\ngridorg: interrupted\n")
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return EXIT_OK
     except OSError as error:
         reason = error.strerror or str(error)
         name = f": {error.filename}" if error.filename else ""
-        err.write(f"gridorg: error: {reason}{name}\n")
+        err.write(f"gridorg: error: {_one_line(reason)}{name}\n")
         return EXIT_INVALID
+    return status
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":  # pragma: no cover
