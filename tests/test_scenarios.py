@@ -6,7 +6,6 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 
 import attrs
@@ -72,8 +71,9 @@ def brute_outcomes(result: SimulationResult) -> Counter[str]:
         late = any(
             a.state.value == "escalated"
             and b.state.value == "dispatched"
-            and b.actor not in scenario.org
-            for a, b in pairwise(events)
+            and c.state.value == "handling"
+            and c.actor not in scenario.org  # a department reporting in after the whistle
+            for a, b, c in zip(events, events[1:], events[2:], strict=False)
         )
         counts["closed_online"] += channel[case] in ("online", "gridder_app")
         counts["solved_on_site"] += action == "joint_office"

@@ -184,6 +184,19 @@ def test_whistles_call_departments_in() -> None:
         for e in result.log
         if e.state is CaseState.HANDLING and e.case in whistled
     )
+    # The street dispatches (blows the whistle) at once; the departments' own events are their
+    # report-ins, which whistle_report reads against report_by.
+    from gridorg.whistle import whistle_report
+
+    for decision in (d for d in result.decisions if d.issue in whistled):
+        events = result.log.events_of(decision.issue)
+        assert events[1].state is CaseState.FILED
+        assert events[1].time == events[0].time
+        dispatched = [e for e in events if e.state is CaseState.DISPATCHED]
+        assert dispatched[0].actor == decision.handler
+        report = whistle_report(decision, result.log)
+        reported = [r.reported for r in report.reports if r.reported is not None]
+        assert all(when >= events[0].time for when in reported)
 
 
 def test_blue_matters_are_disposed_of_by_the_gridder() -> None:

@@ -99,8 +99,11 @@ def _department_step(
 ) -> Step:
     label = ",".join(departments)
     if whistle:
+        # The street blows the whistle: it dispatches, and each department's own event is its
+        # report-in (街道吹哨、部门报到), as gridorg.whistle.whistle_report reads the log.
+        caller = street or label
         return Step(
-            label, street or departments[0], DEPARTMENT, departments, decision, due, whistle=True
+            caller, street or departments[0], DEPARTMENT, departments, decision, due, whistle=True
         )
     return Step(label, departments[0], DEPARTMENT, departments, decision, due)
 

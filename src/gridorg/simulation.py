@@ -23,7 +23,8 @@ decision of each and a summary.
   are ``S000001``, ``S000002``… in time order; the router, built once, routes them all.
 - *Cases.* Each case is a SimPy process: ``collected`` at arrival; ``filed`` after the
   accept time (due: the decision's ``resolve_by``); ``dispatched`` to the handler unit (actor:
-  its id) or the departments (actor: their ids joined by commas); it waits for a free
+  its id), to the departments (actor: their ids joined by commas) or, for a whistle, by the
+  street that blows it (actor: the street); it waits for a free
   handler — a ``simpy.Resource`` per unit with ``capacity[tier]`` handlers, per department
   with ``capacity["department"]`` — then ``handling`` (actor: the handler) for the service
   time of the handler's tier (``service["department"]`` for departments); ``replied`` with a
@@ -33,7 +34,9 @@ decision of each and a summary.
   of by the gridder (自处置): filed → ``handling`` by the origin's grid (when one of its
   handlers is free), with no dispatch. A department assignment is served by its lead (first)
   department's handlers.
-- *Whistles* (吹哨报到). Each department called in reports in after a ``report_in`` delay and
+- *Whistles* (吹哨报到). A whistled matter is filed at once (an emergency does not wait in the
+  filing queue, so the report-in deadline counted from the report is not spent there). Each
+  department called in reports in after a ``report_in`` delay and
   joins when one of its handlers is free (a ``handling`` event by the department); the
   service starts with the first department and every department's handler is held until the
   reply.

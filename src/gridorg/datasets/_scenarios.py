@@ -267,6 +267,7 @@ def songtao_scenario(*, days: float = 365.0) -> Scenario:
 
 _CLOSED = STATES.index(CaseState.CLOSED)
 _ESCALATED = STATES.index(CaseState.ESCALATED)
+_HANDLING = STATES.index(CaseState.HANDLING)
 _DISPATCHED = STATES.index(CaseState.DISPATCHED)
 _CHANNELS = tuple(Channel)
 _ONLINE = frozenset({_CHANNELS.index(Channel.ONLINE), _CHANNELS.index(Channel.GRIDDER_APP)})
@@ -285,7 +286,17 @@ def _whistled_late(result: SimulationResult) -> set[str]:
     after = np.flatnonzero(same & (state[:-1] == _ESCALATED) & (state[1:] == _DISPATCHED)) + 1
     org = result.scenario.org
     actors = np.asarray(columns["actor"], dtype=object)[order]
-    return {str(cases[order][k]) for k in after.tolist() if actors[k] not in org}
+    # The street dispatches a whistle; the departments then report in with their own handling
+    # events: a dispatch followed by a department's (not a unit's) handling is a whistle step.
+    ordered = cases[order]
+    return {
+        str(ordered[k])
+        for k in after.tolist()
+        if k + 1 < len(state)
+        and ordered[k + 1] == ordered[k]
+        and state[k + 1] == _HANDLING
+        and actors[k + 1] not in org
+    }
 
 
 def outcomes(result: SimulationResult) -> dict[str, int]:
