@@ -43,7 +43,7 @@ LABELS = {"yinjiang": "Yinjiang", "songtao": "Songtao"}
 
 @cache
 def year(name: str) -> SimulationResult:
-    """The calibrated year of preset ``name`` (seed 0), simulated once per test session."""
+    """The calibrated year of preset ``name`` (seed 0), simulated once per test run."""
     return simulate(BUILDERS[name](), seed=CALIBRATION_SEED)
 
 
