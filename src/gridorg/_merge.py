@@ -27,7 +27,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -354,98 +354,95 @@ def rebalance(
     that has room (earlier cuts may have made some), or else pool it with one and cut the pool
     in two connected halves, when both halves then fit the bounds. Returns the new assignment
     (emptied grids simply disappear when renumbered)."""
-    assignment = assignment.copy()
-    count = int(assignment.max()) + 1 if len(assignment) else 0
-    sizes = np.bincount(assignment, weights=households, minlength=count).astype(np.int64)
-    order = np.argsort(assignment, kind="stable")
-    cuts = np.searchsorted(assignment[order], np.arange(count + 1))
-    members_of: dict[int, IntArray] = {}
-
-    def members(g: int) -> IntArray:
-        if g not in members_of:
-            members_of[g] = np.sort(order[cuts[g] : cuts[g + 1]])
-        return members_of[g]
-
+    grids = _Grids(assignment, households, community, offsets, neighbours, contiguous)
     # A join or a cut can make room next to a grid already passed over: go round again until
     # a pass changes nothing. Each change lifts at least one grid to the minimum, so the passes
     # are at most as many as the grids below it.
     changed = True
     while changed:
         changed = False
-        for g in np.argsort(sizes, kind="stable").tolist():
-            if sizes[g] >= minimum or len(members(g)) == 0:
+        for g in np.argsort(grids.sizes, kind="stable").tolist():
+            if grids.sizes[g] < minimum and len(grids.members(g)):
+                changed |= grids.lift(g, minimum, maximum)
+    return grids.assignment
+
+
+class _Grids:
+    """Grids as an assignment of base units, with their sizes and (lazily) their members."""
+
+    def __init__(
+        self,
+        assignment: IntArray,
+        households: IntArray,
+        community: IntArray,
+        offsets: IntArray,
+        neighbours: IntArray,
+        contiguous: bool,
+    ) -> None:
+        self.assignment = assignment.copy()
+        self.households = households
+        self.community = community
+        self.offsets = offsets
+        self.neighbours = neighbours
+        self.contiguous = contiguous
+        count = int(assignment.max()) + 1 if len(assignment) else 0
+        self.sizes = np.bincount(assignment, weights=households, minlength=count).astype(np.int64)
+        self._order = np.argsort(assignment, kind="stable")
+        self._cuts = np.searchsorted(assignment[self._order], np.arange(count + 1))
+        self._members: dict[int, IntArray] = {}
+
+    def members(self, g: int) -> IntArray:
+        """The base units of grid ``g``, sorted."""
+        if g not in self._members:
+            self._members[g] = np.sort(self._order[self._cuts[g] : self._cuts[g + 1]])
+        return self._members[g]
+
+    def lift(self, g: int, minimum: int, maximum: int) -> bool:
+        """Join grid ``g`` (below the minimum) to an adjacent grid of its community with room,
+        or pool it with one and cut the pool in two halves within the bounds; whether either
+        happened."""
+        own = self.members(g)
+        offsets, neighbours = self.offsets, self.neighbours
+        around = np.concatenate([neighbours[offsets[u] : offsets[u + 1]] for u in own.tolist()])
+        other = self.assignment[around]
+        same = self.community[around] == self.community[own[0]]
+        borders: dict[int, int] = {}
+        for s in other[same & (other != g)].tolist():
+            borders[s] = borders.get(s, 0) + 1
+        ordered = sorted(borders, key=lambda t: (-borders[t], t))
+        sizes = self.sizes
+        room = [s for s in ordered if sizes[s] + sizes[g] <= maximum]
+        if room:  # earlier cuts may have made room: simply join
+            s = room[0]
+            self.assignment[own] = s
+            sizes[s] += sizes[g]
+            sizes[g] = 0
+            self._members[s] = np.union1d(self.members(s), own)
+            self._members[g] = own[:0]
+            return True
+        households = self.households
+        for s in ordered:
+            pool = np.concatenate([own, self.members(s)])
+            total = int(households[pool].sum())
+            if not 2 * minimum <= total <= 2 * maximum:
                 continue
-            changed |= _lift(
-                g,
-                assignment,
-                sizes,
-                members,
-                members_of,
-                households,
-                community,
-                offsets,
-                neighbours,
-                minimum,
-                maximum,
-                contiguous=contiguous,
+            half = _grow(
+                pool, households, offsets, neighbours, total / 2, contiguous=self.contiguous
             )
-    return assignment
-
-
-def _lift(
-    g: int,
-    assignment: IntArray,
-    sizes: IntArray,
-    members: Callable[[int], IntArray],
-    members_of: dict[int, IntArray],
-    households: IntArray,
-    community: IntArray,
-    offsets: IntArray,
-    neighbours: IntArray,
-    minimum: int,
-    maximum: int,
-    *,
-    contiguous: bool,
-) -> bool:
-    """Join grid ``g`` (below the minimum) to an adjacent grid with room, or pool it with one
-    and cut the pool in two halves within the bounds; whether either happened."""
-    own = members(g)
-    around = (
-        np.concatenate([neighbours[offsets[u] : offsets[u + 1]] for u in own.tolist()])
-        if len(own)
-        else np.empty(0, dtype=np.int64)
-    )
-    other = assignment[around]
-    same = community[around] == community[own[0]]
-    borders: dict[int, int] = {}
-    for s in other[same & (other != g)].tolist():
-        borders[s] = borders.get(s, 0) + 1
-    ordered = sorted(borders, key=lambda t: (-borders[t], t))
-    room = [s for s in ordered if sizes[s] + sizes[g] <= maximum]
-    if room:  # earlier cuts may have made room: simply join
-        s = room[0]
-        assignment[own] = s
-        sizes[s] += sizes[g]
-        sizes[g] = 0
-        members_of[s] = np.union1d(members(s), own)
-        members_of[g] = own[:0]
-        return True
-    for s in ordered:
-        pool = np.concatenate([own, members(s)])
-        total = int(households[pool].sum())
-        if not 2 * minimum <= total <= 2 * maximum:
-            continue
-        half = _grow(pool, households, offsets, neighbours, total / 2, contiguous=contiguous)
-        rest = np.setdiff1d(pool, half)
-        a, b = int(households[half].sum()), int(households[rest].sum())
-        if not (minimum <= a <= maximum and minimum <= b <= maximum):
-            continue
-        if contiguous and len(rest) and int(components(rest, offsets, neighbours).max()) > 0:
-            continue
-        assignment[half] = g
-        assignment[rest] = s
-        sizes[g], sizes[s] = a, b
-        members_of[g] = np.sort(half)
-        members_of[s] = rest
-        return True
-    return False
+            rest = np.setdiff1d(pool, half)
+            a, b = int(households[half].sum()), int(households[rest].sum())
+            if not (minimum <= a <= maximum and minimum <= b <= maximum):
+                continue
+            if (
+                self.contiguous
+                and len(rest)
+                and int(components(rest, offsets, neighbours).max()) > 0
+            ):
+                continue
+            self.assignment[half] = g
+            self.assignment[rest] = s
+            sizes[g], sizes[s] = a, b
+            self._members[g] = np.sort(half)
+            self._members[s] = rest
+            return True
+        return False
