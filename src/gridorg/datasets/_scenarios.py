@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
@@ -30,6 +30,9 @@ from gridorg.lifecycle import STATES, CaseState
 from gridorg.routing import RoutingDecisions
 from gridorg.simulation import Arrivals, Scenario, SimulationResult
 from gridorg.triage import Colour
+
+if TYPE_CHECKING:
+    from gridorg.hierarchy import Organisation
 
 #: What each key of :func:`outcomes` counts, in words.
 OUTCOMES: Final[Mapping[str, str]] = MappingProxyType(
@@ -273,9 +276,9 @@ _CHANNELS = tuple(Channel)
 _ONLINE = frozenset({_CHANNELS.index(Channel.ONLINE), _CHANNELS.index(Channel.GRIDDER_APP)})
 
 
-def _whistled_late(result: SimulationResult) -> set[str]:
-    """The cases escalated to the departments' whistle step (dispatched to no unit)."""
-    columns = result.log.to_columns()
+def _whistled_late(columns: Mapping[str, Any], org: Organisation) -> set[str]:
+    """The cases escalated to the whistle step, from the log's ``columns``: an ``escalated``
+    event, the street's ``dispatched``, then a department (no unit of ``org``) reporting in."""
     cases = np.asarray(columns["case"], dtype=object)
     if not len(cases):
         return set()
@@ -284,10 +287,7 @@ def _whistled_late(result: SimulationResult) -> set[str]:
     state = np.asarray(columns["state"])[order]
     same = codes[order][1:] == codes[order][:-1]
     after = np.flatnonzero(same & (state[:-1] == _ESCALATED) & (state[1:] == _DISPATCHED)) + 1
-    org = result.scenario.org
     actors = np.asarray(columns["actor"], dtype=object)[order]
-    # The street dispatches a whistle; the departments then report in with their own handling
-    # events: a dispatch followed by a department's (not a unit's) handling is a whistle step.
     ordered = cases[order]
     return {
         str(ordered[k])
@@ -324,7 +324,7 @@ def outcomes(result: SimulationResult) -> dict[str, int]:
     channels = np.asarray(columns["channel"]).tolist()
     log = result.log.to_columns()
     closed = set(np.asarray(log["case"], dtype=object)[np.asarray(log["state"]) == _CLOSED])
-    late = _whistled_late(result)
+    late = _whistled_late(log, result.scenario.org)
     sunk = _CHANNELS.index(Channel.SUNK_MEMBER)
     contact = _CHANNELS.index(Channel.CONTACT_POINT)
     for case, action, channel in zip(columns["issue"], actions, channels, strict=True):
