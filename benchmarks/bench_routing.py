@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from gridorg._rule_checks import DEPARTMENT_MATTERS
 from gridorg.datasets._crosslinks import DEPARTMENTS
 from gridorg.hierarchy import Organisation
 from gridorg.issue import Channel, Issue
@@ -113,14 +114,7 @@ def peer_route(org: Organisation, graph: Any, columns: dict[str, Any], n: int) -
     answering = {
         c: [d.id for d in org.links.departments.values() if c in d.categories] for c in codes
     }
-    matters = {
-        "civil_assistance",
-        "employment",
-        "legal_services",
-        "health",
-        "market_regulation",
-        "education",
-    }
+    matters = frozenset(DEPARTMENT_MATTERS)
     nodes, pred = graph.nodes, graph.pred
     ids = [str(uid) for uid in org.ids_at(columns["origin"][:n])]  # every position is a unit
     cats = columns["category"][:n].tolist()

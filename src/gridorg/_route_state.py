@@ -29,6 +29,7 @@ from gridorg._decisions import (
 )
 from gridorg._rules import RuleTable
 from gridorg.errors import ArgumentTypeError, InvalidArgumentError, UnknownCategoryError
+from gridorg.graph import responsible_many
 from gridorg.issue import Channel, Issue
 from gridorg.people import Role
 from gridorg.triage import COLOURS, Triage
@@ -125,8 +126,6 @@ class RouteState:
 
     def fill_departments(self, cats: Ints, ranks: Ints) -> None:
         """Compute the responsible departments of the (category, whistler rank) pairs given."""
-        from gridorg.graph import responsible_many
-
         table = self.department_table
         wanted = [
             (cat, rank)
@@ -142,8 +141,7 @@ class RouteState:
         rank = int(self.whistler_rank[w])
         code = int(self.department_table[cat, rank])
         if code < 0:
-            at = self.ids[w]
-            found = self.org.responsible_departments(self.categories[cat], at)
+            (found,) = responsible_many(self.org, [(self.categories[cat], w)])
             code = self.department_table[cat, rank] = self.intern(tuple(d.id for d in found))
         return code
 

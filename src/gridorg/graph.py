@@ -165,31 +165,9 @@ def responsible_departments(
 ) -> tuple[Department, ...]:
     links = org.links
     links.categories[category]  # raises UnknownCategoryError naming the catalogue
-    departments = [d for d in links.departments.values() if category in d.categories]
-    if at is None:
-        return tuple(departments)
-    k = org.index(at)
-    size = org.column("size")
-    line = {k, *(int(a) for a in _ancestor_positions(org, k))}
-
-    def covers(d: Department) -> bool:
-        if d.jurisdiction is None:
-            return True
-        j = org.index(d.jurisdiction)
-        return j <= k < j + int(size[j])
-
-    t = links._table
-    on_committee: set[int] = set()
-    for position in line:
-        rows = _rows_at(links, "dst", UNIT, position)
-        on_committee.update(
-            int(t.src[r])
-            for r in rows.tolist()
-            if t.kind[r] == _COMMITTEE and t.src_type[r] == PARTNER
-        )
-    members = {links._partners[i].id for i in on_committee}
-    chosen = [d for d in departments if covers(d)]
-    return tuple(sorted(chosen, key=lambda d: d.id not in members))
+    if at is not None:
+        return responsible_many(org, [(category, org.index(at))])[0]
+    return tuple(d for d in links.departments.values() if category in d.categories)
 
 
 def responsible_many(
