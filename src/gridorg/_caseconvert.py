@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,8 @@ import numpy.typing as npt
 from gridorg._casecols import from_columns as batch_of_columns
 from gridorg._casestates import NO_RATING, CaseEvent
 from gridorg._casestore import Pool
-from gridorg.errors import CaseLogError
+from gridorg._fields import describe
+from gridorg.errors import ArgumentTypeError, CaseLogError
 
 if TYPE_CHECKING:
     from gridorg._caselog import CaseLog
@@ -76,8 +78,6 @@ def to_records(log: CaseLog) -> list[dict[str, Any]]:
 
 def from_records(cls: type[CaseLog], records: Iterable[Mapping[str, Any]]) -> CaseLog:
     """A log of class ``cls`` from :func:`to_records` output."""
-    from gridorg._caseviews import event_from_record
-
     events: list[CaseEvent] = []
     info: dict[str, tuple[str, str]] = {}
     for index, record in enumerate(records):
@@ -86,6 +86,52 @@ def from_records(cls: type[CaseLog], records: Iterable[Mapping[str, Any]]) -> Ca
         if case_info is not None:
             info[event.case] = case_info
     return cls(events, cases=info)
+
+
+_RECORD_KEYS = frozenset(
+    {"case", "time", "state", "actor", "note", "due", "rating", "category", "origin"}
+)
+
+
+def event_from_record(record: object, index: int) -> tuple[CaseEvent, tuple[str, str] | None]:
+    """A case event (and the case's category and origin, if given) from one record."""
+    if not isinstance(record, Mapping):
+        msg = f"case log record {index} must be a mapping, got {describe(record)}"
+        raise ArgumentTypeError(msg)
+    unknown = sorted(str(key) for key in record if key not in _RECORD_KEYS)
+    missing = [key for key in ("case", "time", "state") if key not in record]
+    if unknown or missing:
+        msg = f"case log record {index}: " + "; ".join(
+            part
+            for part in (
+                f"unknown keys {', '.join(unknown)}" if unknown else "",
+                f"missing {', '.join(missing)}" if missing else "",
+            )
+            if part
+        )
+        raise CaseLogError(msg)
+    values = dict(record)
+    for key in ("time", "due"):
+        text = values.get(key)
+        if isinstance(text, str):
+            try:
+                values[key] = dt.datetime.fromisoformat(text)
+            except ValueError:
+                msg = f"case log record {index}: {key} must be an ISO 8601 time, got {text!r}"
+                raise CaseLogError(msg) from None
+    info = None
+    if "category" in values or "origin" in values:
+        info = (values.pop("category", None), values.pop("origin", None))
+    event = CaseEvent(
+        values["case"],
+        values["time"],
+        values["state"],
+        actor=values.get("actor", ""),
+        note=values.get("note", ""),
+        due=values.get("due"),
+        rating=values.get("rating"),
+    )
+    return event, info
 
 
 def same_log(log: CaseLog, other: CaseLog) -> bool:

@@ -15,7 +15,6 @@ from gridorg._casestates import (
     FINAL_MASK,
     NO_TIME,
     STATES,
-    CaseEvent,
     CaseState,
     from_us,
     to_us,
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
 _CODE = {state: code for code, state in enumerate(STATES)}
 #: The four stages of the closed loop, as (name, Chinese term).
 STAGES = (("accept", "受理"), ("dispatch", "派遣"), ("dispose", "处置"), ("close", "结案"))
@@ -120,11 +120,17 @@ class CaseViews:
     def __len__(self) -> int:
         return len(self.codes)
 
+    def _find(self, code: int) -> int:
+        """The row of case code ``code``, or -1 when it has none."""
+        row = int(np.searchsorted(self.codes, code))
+        found = code >= 0 and row < len(self.codes) and bool(self.codes[row] == code)
+        return row if found else -1
+
     def _row(self, key: object) -> int:
         if isinstance(key, str):
             code = self._log._cases.index.get(key, -1)
-            row = int(np.searchsorted(self.codes, code))
-            if code < 0 or row >= len(self.codes) or self.codes[row] != code:
+            row = self._find(code)
+            if row < 0:
                 where = "not in the log" if code < 0 else f"not opened by {from_us(self.at)}"
                 msg = f"case {key!r} has no view: it is {where}"
                 raise CaseLogError(msg)
@@ -139,8 +145,7 @@ class CaseViews:
 
     def __contains__(self, case: object) -> bool:
         code = self._log._cases.index.get(case, -1) if isinstance(case, str) else -1
-        row = int(np.searchsorted(self.codes, code))
-        return code >= 0 and row < len(self.codes) and bool(self.codes[row] == code)
+        return self._find(code) >= 0
 
     def __getitem__(self, key: str | int) -> CaseView:
         row = self._row(key)
@@ -206,7 +211,7 @@ class CaseViews:
         )
 
 
-def _edges(codes: I64) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+def run_edges(codes: npt.NDArray[np.integer[Any]]) -> tuple[Bools, Bools]:
     """Masks of the first and the last element of each run of equal codes."""
     edge = np.empty(len(codes) + 1, dtype=np.bool_)
     edge[0] = edge[-1] = True
@@ -214,16 +219,29 @@ def _edges(codes: I64) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     return edge[:-1], edge[1:]
 
 
-def _first_time(rows: I64, states: npt.NDArray[np.uint8], times: I64, n: int, code: int) -> I64:
-    """Per row, the time of its first event in state ``code`` (``NO_TIME`` if none)."""
-    hits = np.flatnonzero(states == code)
-    r = rows[hits]
-    keep = np.empty(len(r), dtype=np.bool_)
-    if len(r):
-        keep[0] = True
-        np.not_equal(r[1:], r[:-1], out=keep[1:])
+def first_where(rows: I64, hits: Bools, times: I64, n: int) -> I64:
+    """Per row, the time of its first event where ``hits`` (``NO_TIME`` if none).
+
+    ``rows`` gives each event's row (0 to ``n - 1``), events of a row together in time order.
+    """
+    at = np.flatnonzero(hits)
+    first, _ = run_edges(rows[at])
+    at = at[first]
     out = np.full(n, NO_TIME, dtype=np.int64)
-    out[r[keep]] = times[hits[keep]]
+    out[rows[at]] = times[at]
+    return out
+
+
+def last_where(rows: I64, hits: Bools, values: npt.NDArray[Any], n: int, fill: int) -> Any:
+    """Per row, ``values`` at its last event where ``hits`` (``fill`` if none).
+
+    ``rows`` gives each event's row (0 to ``n - 1``), events of a row together in time order.
+    """
+    at = np.flatnonzero(hits)
+    _, latest = run_edges(rows[at])
+    at = at[latest]
+    out = np.full(n, fill, dtype=values.dtype)
+    out[rows[at]] = values[at]
     return out
 
 
@@ -258,7 +276,7 @@ def compute_views(
     pos = order[valid]
     t = times[valid]
     s = ev["state"][pos]
-    first, last = _edges(ev["case"][pos])
+    first, last = run_edges(ev["case"][pos])
     rows = np.cumsum(first) - 1
     codes = ev["case"][pos[first]].astype(np.int64)
     n = len(codes)
@@ -271,22 +289,13 @@ def compute_views(
     until[last] = np.where(final, last_t, at_us)
     spent = (until - t).astype(np.float64) / 1e6
     time_in = np.bincount(rows * len(STATES) + s, weights=spent, minlength=n * len(STATES))
-    # The due in force: the latest event carrying one.
+    # The due in force and the rating given: the latest event carrying one.
     d = ev["due"][pos]
-    carried = np.flatnonzero(d != NO_TIME)
-    _, latest = _edges(rows[carried])
-    carried = carried[latest]
-    due = np.full(n, NO_TIME, dtype=np.int64)
-    due_from = np.full(n, NO_TIME, dtype=np.int64)
-    due[rows[carried]] = d[carried]
-    due_from[rows[carried]] = t[carried]
-    # The latest rating given.
+    carried = d != NO_TIME
+    due = last_where(rows, carried, d, n, NO_TIME)
+    due_from = last_where(rows, carried, t, n, NO_TIME)
     given = ev["rating"][pos]
-    rated = np.flatnonzero(given >= 0)
-    _, latest = _edges(rows[rated])
-    rated = rated[latest]
-    rating = np.full(n, -1, dtype=np.int8)
-    rating[rows[rated]] = given[rated]
+    rating = last_where(rows, given >= 0, given, n, -1)
     has_due = due != NO_TIME
     closed = np.where(final, last_t, NO_TIME)
     is_closed = state == _CODE[CaseState.CLOSED]
@@ -295,9 +304,9 @@ def compute_views(
     window = (due - np.where(has_due, due_from, 0)).astype(np.float64)
     warning = has_due & ~final & (used >= warn * window)
     opened = t[first]
-    filed = _first_time(rows, s, t, n, _CODE[CaseState.FILED])
-    dispatched = _first_time(rows, s, t, n, _CODE[CaseState.DISPATCHED])
-    replied = _first_time(rows, s, t, n, _CODE[CaseState.REPLIED])
+    filed = first_where(rows, s == _CODE[CaseState.FILED], t, n)
+    dispatched = first_where(rows, s == _CODE[CaseState.DISPATCHED], t, n)
+    replied = first_where(rows, s == _CODE[CaseState.REPLIED], t, n)
     closed_ok = np.where(is_closed, last_t, NO_TIME)
     case_ids = np.empty(len(log._cases), dtype=object)
     case_ids[:] = log._cases.values
@@ -324,49 +333,3 @@ def compute_views(
         "rating": rating,
     }
     return CaseViews(log, at_us, float(warn), columns)
-
-
-_RECORD_KEYS = frozenset(
-    {"case", "time", "state", "actor", "note", "due", "rating", "category", "origin"}
-)
-
-
-def event_from_record(record: object, index: int) -> tuple[CaseEvent, tuple[str, str] | None]:
-    """A case event (and the case's category and origin, if given) from one record."""
-    if not isinstance(record, Mapping):
-        msg = f"case log record {index} must be a mapping, got {describe(record)}"
-        raise ArgumentTypeError(msg)
-    unknown = sorted(str(key) for key in record if key not in _RECORD_KEYS)
-    missing = [key for key in ("case", "time", "state") if key not in record]
-    if unknown or missing:
-        msg = f"case log record {index}: " + "; ".join(
-            part
-            for part in (
-                f"unknown keys {', '.join(unknown)}" if unknown else "",
-                f"missing {', '.join(missing)}" if missing else "",
-            )
-            if part
-        )
-        raise CaseLogError(msg)
-    values = dict(record)
-    for key in ("time", "due"):
-        text = values.get(key)
-        if isinstance(text, str):
-            try:
-                values[key] = dt.datetime.fromisoformat(text)
-            except ValueError:
-                msg = f"case log record {index}: {key} must be an ISO 8601 time, got {text!r}"
-                raise CaseLogError(msg) from None
-    info = None
-    if "category" in values or "origin" in values:
-        info = (values.pop("category", None), values.pop("origin", None))
-    event = CaseEvent(
-        values["case"],
-        values["time"],
-        values["state"],
-        actor=values.get("actor", ""),
-        note=values.get("note", ""),
-        due=values.get("due"),
-        rating=values.get("rating"),
-    )
-    return event, info

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 
 import attrs
 import numpy as np
@@ -40,6 +40,7 @@ _SOURCE = ("source",)
 _SINK = ("sink",)
 #: How many rows a list's repr shows.
 _SHOWN = 10
+_Row = TypeVar("_Row")
 
 
 # --------------------------------------------------------------------------- tables
@@ -77,6 +78,28 @@ class Table:
         if count > _SHOWN:
             lines.append(f"  ... and {count - _SHOWN} more")
         return "\n".join(lines) + ">"
+
+
+class Rows(Sequence[_Row], Table):
+    """A table that is a read-only sequence of its rows, kept as a tuple by ``_rows``."""
+
+    __slots__ = ()
+
+    def _rows(self) -> tuple[_Row, ...]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> _Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_Row]: ...
+    def __getitem__(self, index: int | slice) -> _Row | Sequence[_Row]:
+        return self._rows()[index]
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    def __iter__(self) -> Iterator[_Row]:
+        return iter(self._rows())
 
 
 # --------------------------------------------------------------------------- arguments

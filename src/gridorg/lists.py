@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -98,7 +97,7 @@ class Demand:
 
 
 @attrs.frozen(repr=False)
-class DemandList(Sequence[Demand], flow.Table):
+class DemandList(flow.Rows[Demand]):
     """The demand list (需求清单): the cases collected in ``[start, end)``, oldest first.
 
     ``start`` and ``end`` are ``None`` where the period is open.
@@ -110,18 +109,8 @@ class DemandList(Sequence[Demand], flow.Table):
 
     _index = "case"
 
-    @overload
-    def __getitem__(self, index: int) -> Demand: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Demand]: ...
-    def __getitem__(self, index: int | slice) -> Demand | Sequence[Demand]:
-        return self.demands[index]
-
-    def __len__(self) -> int:
-        return len(self.demands)
-
-    def __iter__(self) -> Iterator[Demand]:
-        return iter(self.demands)
+    def _rows(self) -> tuple[Demand, ...]:
+        return self.demands
 
     @property
     def resolved(self) -> int:
@@ -227,7 +216,7 @@ class ListedProblem:
 
 
 @attrs.frozen(repr=False)
-class ProblemList(Sequence[ListedProblem], flow.Table):
+class ProblemList(flow.Rows[ListedProblem]):
     """The problem list (问题清单): the listed problems, most pressing first.
 
     ``quarter`` is the quarter's label when the list was drawn up for one; ``min_count`` the
@@ -251,18 +240,8 @@ class ProblemList(Sequence[ListedProblem], flow.Table):
         """The end of the period, excluded (``None`` when open)."""
         return self.demands.end
 
-    @overload
-    def __getitem__(self, index: int) -> ListedProblem: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[ListedProblem]: ...
-    def __getitem__(self, index: int | slice) -> ListedProblem | Sequence[ListedProblem]:
-        return self.problems[index]
-
-    def __len__(self) -> int:
-        return len(self.problems)
-
-    def __iter__(self) -> Iterator[ListedProblem]:
-        return iter(self.problems)
+    def _rows(self) -> tuple[ListedProblem, ...]:
+        return self.problems
 
     @property
     def ids(self) -> tuple[str, ...]:
