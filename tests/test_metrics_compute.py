@@ -6,7 +6,6 @@ import datetime as dt
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -27,18 +26,10 @@ from gridorg.metrics import (
     metric,
 )
 from gridorg.metrics import _registry as registry
+from tests.metrics_helpers import SHANGHAI, TWO_STREETS, T
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-T = dt.datetime(2024, 5, 6, 9, 0, tzinfo=SHANGHAI)
-
-TREE: list[dict[str, Any]] = [
-    {"id": "S1", "tier": "street"},
-    {"id": "C1", "tier": "community", "parent": "S1"},
-    {"id": "G1", "tier": "grid", "parent": "C1"},
-    {"id": "G2", "tier": "grid", "parent": "C1"},
-    {"id": "C2", "tier": "community", "parent": "S1"},
-    {"id": "G3", "tier": "grid", "parent": "C2"},
-]
+#: Street S1 of the two-street example.
+TREE = TWO_STREETS[:6]
 
 #: How often each tiny metric ran in the current test.
 CALLS: dict[str, int] = {}

@@ -6,7 +6,6 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -17,31 +16,18 @@ import gridorg.strategies as gs
 from gridorg import Department, HandleAt, Issue, Organisation, Router, Rule, RuleTable, Whistle
 from gridorg.errors import ArgumentTypeError, InvalidArgumentError
 from gridorg.lifecycle import CaseEvent, CaseLog, CaseState
-from gridorg.lists import quarter_bounds
 from gridorg.metrics import Inputs, get
 from gridorg.routing import RoutingDecision
 from gridorg.tiers import LevelScheme
+from tests.metrics_helpers import HOUR, MIN, Q2, SHANGHAI, TWO_STREETS, T
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MIN = dt.timedelta(minutes=1)
-HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
-T = dt.datetime(2024, 5, 6, 9, 0, tzinfo=SHANGHAI)
 JULY = dt.datetime(2024, 7, 2, 9, 0, tzinfo=SHANGHAI)
-Q2 = quarter_bounds("2024Q2")
 CASE_METRICS = ("grid_share", "community_share", "escalation_rate")
 WHISTLE_METRICS = ("whistles", "report_in_minutes", "report_in_on_time")
 
 TREE: list[dict[str, Any]] = [
-    {"id": "S1", "tier": "street"},
-    {"id": "C1", "tier": "community", "parent": "S1"},
-    {"id": "G1", "tier": "grid", "parent": "C1"},
-    {"id": "G2", "tier": "grid", "parent": "C1"},
-    {"id": "C2", "tier": "community", "parent": "S1"},
-    {"id": "G3", "tier": "grid", "parent": "C2"},
-    {"id": "S2", "tier": "street"},
-    {"id": "C3", "tier": "community", "parent": "S2"},
-    {"id": "G4", "tier": "grid", "parent": "C3"},
+    *TWO_STREETS,
     {"id": "H4", "tier": "household", "parent": "G4"},
 ]
 DEPARTMENTS = [

@@ -6,7 +6,6 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -17,34 +16,17 @@ import gridorg.strategies as gs
 from gridorg import Department, Organisation
 from gridorg.errors import ArgumentTypeError, InvalidArgumentError
 from gridorg.lifecycle import CaseEvent, CaseLog, CaseState
-from gridorg.lists import quarter_bounds
 from gridorg.metrics import Inputs, get
 from gridorg.metrics.rates import ThreeRates
+from tests.metrics_helpers import HOUR, MIN, Q2, SHANGHAI, TWO_STREETS, T
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-HOUR = dt.timedelta(hours=1)
-MIN = dt.timedelta(minutes=1)
-T = dt.datetime(2024, 5, 6, 9, 0, tzinfo=SHANGHAI)
-Q2 = quarter_bounds("2024Q2")
 RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "composite")
 WITHDRAWN = {CaseState.CANCELLED, CaseState.DUPLICATE}
-
-TREE: list[dict[str, Any]] = [
-    {"id": "S1", "tier": "street"},
-    {"id": "C1", "tier": "community", "parent": "S1"},
-    {"id": "G1", "tier": "grid", "parent": "C1"},
-    {"id": "G2", "tier": "grid", "parent": "C1"},
-    {"id": "C2", "tier": "community", "parent": "S1"},
-    {"id": "G3", "tier": "grid", "parent": "C2"},
-    {"id": "S2", "tier": "street"},
-    {"id": "C3", "tier": "community", "parent": "S2"},
-    {"id": "G4", "tier": "grid", "parent": "C3"},
-]
 
 
 @pytest.fixture(scope="module")
 def org() -> Organisation:
-    return Organisation.from_records(TREE).with_links(
+    return Organisation.from_records(TWO_STREETS).with_links(
         [], partners=[Department("D-civil", "民政局", categories={"civil_assistance"})]
     )
 

@@ -21,13 +21,12 @@ UTC microseconds.
 origin's (topmost) ancestor at that tier in ``inputs.org`` (which these two need). A case
 without a key — unregistered, or arising outside the organisation or outside any unit of the
 tier — is left out of the breakdown, so per-key counts sum to the overall count when every
-case is placed. :func:`tally`, :func:`share` and :func:`mean` reduce per-row arrays overall or
-per key.
+case is placed. :mod:`gridorg.metrics._case_reductions` reduces per-row arrays overall or per
+key.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -48,9 +47,6 @@ __all__ = [
     "Groups",
     "case_table",
     "group_index",
-    "mean",
-    "share",
-    "tally",
 ]
 
 I64 = npt.NDArray[np.int64]
@@ -393,63 +389,3 @@ def _ancestors(
     result = np.empty(len(origins), dtype=object)
     result[:] = ids
     return result
-
-
-# ---------------------------------------------------------------------- reductions
-
-
-def tally(inputs: Inputs, hits: Bools, name: str = "metric") -> int | dict[str, int]:
-    """How many rows are ``hits``: one count, or one per key of ``inputs.by`` (every key of
-    the table, 0 where none)."""
-    groups = group_index(inputs, name)
-    if groups is None:
-        return int(np.count_nonzero(hits))
-    counts = _per_group(groups, hits)
-    return dict(zip(groups.keys, counts.tolist(), strict=True))
-
-
-def share(
-    inputs: Inputs, hits: Bools, base: Bools, name: str = "metric"
-) -> float | dict[str, float]:
-    """The share of ``base`` rows that are ``hits`` (NaN for an empty base): one value, or
-    one per key of ``inputs.by``."""
-    groups = group_index(inputs, name)
-    inside = hits & base
-    if groups is None:
-        return _ratio(int(np.count_nonzero(inside)), int(np.count_nonzero(base)))
-    tops = _per_group(groups, inside).tolist()
-    bottoms = _per_group(groups, base).tolist()
-    return {
-        key: _ratio(top, bottom)
-        for key, top, bottom in zip(groups.keys, tops, bottoms, strict=True)
-    }
-
-
-def mean(
-    inputs: Inputs, values: F64, where: Bools, name: str = "metric"
-) -> float | dict[str, float]:
-    """The mean of ``values`` over the rows ``where`` (NaN when none): one value, or one per
-    key of ``inputs.by``."""
-    groups = group_index(inputs, name)
-    picked = values[where]
-    if groups is None:
-        return float(picked.sum() / len(picked)) if len(picked) else math.nan
-    placed = groups.index[where]
-    ok = placed >= 0
-    size = len(groups.keys)
-    sums = np.bincount(placed[ok], weights=picked[ok], minlength=size)
-    counts = np.bincount(placed[ok], minlength=size)
-    return {
-        key: float(total / count) if count else math.nan
-        for key, total, count in zip(groups.keys, sums.tolist(), counts.tolist(), strict=True)
-    }
-
-
-def _per_group(groups: Groups, hits: Bools) -> I64:
-    placed = groups.index[hits]
-    counts: I64 = np.bincount(placed[placed >= 0], minlength=len(groups.keys))
-    return counts
-
-
-def _ratio(top: int, bottom: int) -> float:
-    return top / bottom if bottom else math.nan

@@ -33,7 +33,8 @@ import numpy as np
 import numpy.typing as npt
 
 from gridorg._casestates import NO_TIME
-from gridorg.metrics._logs import CASE_BREAKDOWNS, CaseTable, case_table, mean, share, tally
+from gridorg.metrics._case_reductions import mean, share, tally
+from gridorg.metrics._logs import CASE_BREAKDOWNS, CaseTable, case_table
 from gridorg.metrics._registry import Inputs, Value, metric
 
 __all__ = [

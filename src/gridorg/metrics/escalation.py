@@ -41,6 +41,7 @@ from gridorg._fields import describe
 from gridorg.errors import ArgumentTypeError, InvalidArgumentError
 from gridorg.lists import problem_list, quarter_bounds, service_list
 from gridorg.metrics import _escalation_support as support
+from gridorg.metrics._case_reductions import pair_count, pair_mean, share
 from gridorg.metrics._escalation_support import (
     DEPARTMENT_TIER,
     UNATTRIBUTED,
@@ -48,9 +49,8 @@ from gridorg.metrics._escalation_support import (
     organisation_of,
     report_ins,
 )
-from gridorg.metrics._logs import CASE_BREAKDOWNS, case_table, group_index, share
+from gridorg.metrics._logs import CASE_BREAKDOWNS, case_table, group_index
 from gridorg.metrics._org_groups import check_by
-from gridorg.metrics._rates_support import pair_count, pair_mean
 from gridorg.metrics._registry import Inputs, Value, metric
 
 __all__ = [

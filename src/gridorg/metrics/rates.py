@@ -46,7 +46,8 @@ from gridorg._casestates import NO_RATING, NO_TIME
 from gridorg._fields import describe
 from gridorg.errors import ArgumentTypeError
 from gridorg.lifecycle import CaseState
-from gridorg.metrics._logs import CASE_BREAKDOWNS, CaseTable, case_table, share
+from gridorg.metrics._case_reductions import share
+from gridorg.metrics._logs import CASE_BREAKDOWNS, CaseTable, case_table
 from gridorg.metrics._rates_support import combine
 from gridorg.metrics._registry import Inputs, Value, metric
 from gridorg.metrics._three_rates import (
