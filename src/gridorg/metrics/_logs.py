@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gridorg._casestates import FINAL_MASK, NO_RATING, NO_TIME, CaseState, to_us
+from gridorg._caseviews import first_where, last_where, run_edges
 from gridorg.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -200,37 +201,6 @@ def case_table(inputs: Inputs) -> CaseTable:
     return _cached(inputs, TABLE_KEY, lambda: _build(case_log(inputs), inputs.period))
 
 
-def _edges(codes: I64 | I32) -> tuple[Bools, Bools]:
-    """Masks of the first and the last element of each run of equal codes."""
-    edge = np.empty(len(codes) + 1, dtype=np.bool_)
-    edge[0] = edge[-1] = True
-    np.not_equal(codes[1:], codes[:-1], out=edge[1:-1])
-    return edge[:-1], edge[1:]
-
-
-def _first_where(rows: I64, hits: Bools, times: I64, n: int) -> I64:
-    """Per row, the time of its first event where ``hits`` (``NO_TIME`` if none)."""
-    at = np.flatnonzero(hits)
-    r = rows[at]
-    keep = np.empty(len(r), dtype=np.bool_)
-    if len(r):
-        keep[0] = True
-        np.not_equal(r[1:], r[:-1], out=keep[1:])
-    out = np.full(n, NO_TIME, dtype=np.int64)
-    out[r[keep]] = times[at[keep]]
-    return out
-
-
-def _last_where(rows: I64, hits: Bools, values: npt.NDArray[Any], n: int, fill: int) -> Any:
-    """Per row, ``values`` at its last event where ``hits`` (``fill`` if none)."""
-    at = np.flatnonzero(hits)
-    _, latest = _edges(rows[at])
-    at = at[latest]
-    out = np.full(n, fill, dtype=values.dtype)
-    out[rows[at]] = values[at]
-    return out
-
-
 def _any(rows: I64, hits: Bools, n: int) -> Bools:
     result: Bools = np.bincount(rows[hits], minlength=n) > 0
     return result
@@ -253,7 +223,7 @@ def _build(log: CaseLog, period: tuple[Any, Any] | None) -> CaseTable:
     t = times[pos]
     s = ev["state"][pos]
     case = ev["case"][pos]
-    head, tail = _edges(case)
+    head, tail = run_edges(case)
     rows = np.cumsum(head) - 1
     n = int(np.count_nonzero(head))
     codes = case[head].astype(np.int64)
@@ -263,8 +233,8 @@ def _build(log: CaseLog, period: tuple[Any, Any] | None) -> CaseTable:
     # The deadline in force: the latest event carrying one.
     d = ev["due"][pos]
     carried = d != NO_TIME
-    due = _last_where(rows, carried, d, n, NO_TIME)
-    due_from = _last_where(rows, carried, t, n, NO_TIME)
+    due = last_where(rows, carried, d, n, NO_TIME)
+    due_from = last_where(rows, carried, t, n, NO_TIME)
     # The first reply at or after the first dispatch: events after a dispatch within the case.
     is_dispatch = s == _DISPATCHED
     seen = np.cumsum(is_dispatch)
@@ -274,7 +244,7 @@ def _build(log: CaseLog, period: tuple[Any, Any] | None) -> CaseTable:
     previous = np.empty(len(s), dtype=np.uint8)
     previous[1:] = s[:-1]
     direct = (s == _HANDLING) & (previous == _FILED) & ~head
-    dispatched = _first_where(rows, is_dispatch, t, n)
+    dispatched = first_where(rows, is_dispatch, t, n)
     handling = s == _HANDLING
     rating = ev["rating"][pos]
     cs = log._cs
@@ -282,10 +252,10 @@ def _build(log: CaseLog, period: tuple[Any, Any] | None) -> CaseTable:
         log=log,
         codes=codes,
         collected=t[head],
-        filed=_first_where(rows, s == _FILED, t, n),
+        filed=first_where(rows, s == _FILED, t, n),
         dispatched=dispatched,
-        replied=_first_where(rows, s == _REPLIED, t, n),
-        replied_after_dispatch=_first_where(rows, (s == _REPLIED) & after_dispatch, t, n),
+        replied=first_where(rows, s == _REPLIED, t, n),
+        replied_after_dispatch=first_where(rows, (s == _REPLIED) & after_dispatch, t, n),
         closed=np.where(state == _CLOSED, last, NO_TIME),
         final=np.where(final, last, NO_TIME),
         last=last,
@@ -296,8 +266,8 @@ def _build(log: CaseLog, period: tuple[Any, Any] | None) -> CaseTable:
         extended=_any(rows, s == _S.EXTENDED.code, n),
         escalated=_any(rows, s == _S.ESCALATED.code, n),
         self_disposed=_any(rows, direct, n) & (dispatched == NO_TIME),
-        rating=_last_where(rows, rating != NO_RATING, rating, n, NO_RATING),
-        handler=_last_where(rows, handling, ev["actor"][pos], n, 0),
+        rating=last_where(rows, rating != NO_RATING, rating, n, NO_RATING),
+        handler=last_where(rows, handling, ev["actor"][pos], n, 0),
         origin=cs["origin"][codes],
         category=cs["category"][codes],
         end=end,
