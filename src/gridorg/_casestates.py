@@ -15,7 +15,7 @@ from gridorg._entity import check_id, check_text, fail
 from gridorg._enums import Labelled, labelled
 from gridorg._fields import describe
 from gridorg.errors import CaseLogError
-from gridorg.issue import aware
+from gridorg.issue import aware_problem
 
 __all__ = [
     "DUE_STATES",
@@ -194,16 +194,9 @@ def _check_state(inst: object, attribute: attrs.Attribute[Any], value: object) -
 def _check_time(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None and attribute.name == "due":
         return
-    if aware(value):
-        return
-    if isinstance(value, dt.datetime):
-        msg = (
-            f"{attribute.name} must be timezone-aware, got the naive {value.isoformat()}; "
-            "give it a tzinfo (datetime.timezone.utc or a zoneinfo.ZoneInfo)"
-        )
-    else:
-        msg = f"{attribute.name} must be a timezone-aware datetime, got {describe(value)}"
-    raise fail(_subject(inst), None, attribute.name, msg)
+    msg = aware_problem(attribute.name, value)
+    if msg is not None:
+        raise fail(_subject(inst), None, attribute.name, msg)
 
 
 def rating_problem(value: object) -> str | None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar, Final, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from gridorg import _worktime_input as wi
-from gridorg._deadlines import Deadlines
+from gridorg._deadlines import Deadlines, check_calendar
 from gridorg._enums import Labelled, labelled
 from gridorg._fields import describe
 from gridorg.errors import InvalidArgumentError, RecordError
@@ -98,14 +98,6 @@ def colour_of(name: str, value: object) -> Colour:
         known = ", ".join(colour.value for colour in COLOURS)
         msg = f"{name} must be a colour ({known}), got {describe(value)}"
         raise InvalidArgumentError(msg) from None
-
-
-def check_calendar(value: object) -> WorkingCalendar:
-    """``value`` if it is a :class:`WorkingCalendar`."""
-    if not isinstance(value, WorkingCalendar):
-        msg = f"calendar must be a WorkingCalendar, got {describe(value)}"
-        raise InvalidArgumentError(msg)
-    return value
 
 
 def deadline_table(
@@ -256,3 +248,79 @@ def check_scheme(subject: str, record: object, name: str) -> None:
     if scheme != name:
         msg = f"scheme must be {name!r} for a {subject}, got {describe(scheme)}"
         raise wi.record_error(subject, "scheme", msg)
+
+
+class TriageScheme:
+    """What the built-in triage schemes share: a deadline table counted on a calendar.
+
+    A scheme sets :attr:`name` (its record's ``"scheme"``), ``_noun`` (its name in messages)
+    and ``_record_fields`` (its record's fields; those other than the scheme, deadlines and
+    calendar are keyword arguments of its constructor).
+    """
+
+    __slots__ = ("_calendar", "_table")
+
+    name: ClassVar[str]
+    _noun: ClassVar[str]
+    _record_fields: ClassVar[tuple[str, ...]]
+
+    _calendar: WorkingCalendar
+    _table: dict[Colour, Deadlines]
+
+    def _set_deadlines(
+        self,
+        given: DeadlinesInput | None,
+        defaults: Limits,
+        used: Iterable[Colour],
+        calendar: object,
+    ) -> None:
+        self._calendar = check_calendar(calendar)
+        self._table = deadline_table(self._noun, given, defaults, used, self._calendar)
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The calendar the default deadlines count working time on."""
+        return self._calendar
+
+    def deadlines(self, colour: Colour | str) -> Deadlines:
+        """The response and resolution limits of ``colour``."""
+        return lookup(self._table, colour, self._noun)
+
+    def to_record(self) -> dict[str, Any]:
+        """This triage as a JSON-compatible mapping (durations in seconds)."""
+        record: dict[str, Any] = {"scheme": self.name, **self._settings()}
+        if self._calendar != ALWAYS:
+            record["calendar"] = self._calendar.to_record()
+        return record
+
+    def _settings(self) -> dict[str, Any]:
+        """The record's fields between ``"scheme"`` and ``"calendar"``."""
+        raise NotImplementedError
+
+    @classmethod
+    def _read(cls, record: object) -> Self:
+        """A scheme from its record; a bad field raises :class:`~gridorg.RecordError`."""
+        subject = f"{cls._noun} triage"
+        check_scheme(subject, record, cls.name)
+        fields = wi.check_keys(subject, record, cls._record_fields)
+        calendar, table = read_common(subject, fields)
+        options = {k: v for k, v in fields.items() if k not in ("scheme", "deadlines", "calendar")}
+        build: Callable[..., Self] = cls  # each scheme's own constructor
+        try:
+            return build(deadlines=table, calendar=calendar, **options)
+        except InvalidArgumentError as error:
+            text = str(error)
+            field = next((k for k in cls._record_fields if text.startswith(k)), "deadlines")
+            raise wi.record_error(subject, field, text) from None
+
+    def _key(self) -> tuple[object, ...]:
+        """What equality compares."""
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())

@@ -17,6 +17,14 @@ from gridorg.worktime import ALWAYS, WorkingCalendar
 __all__ = ["Deadlines"]
 
 
+def check_calendar(value: object) -> WorkingCalendar:
+    """``value`` if it is a :class:`WorkingCalendar`."""
+    if not isinstance(value, WorkingCalendar):
+        msg = f"calendar must be a WorkingCalendar, got {describe(value)}"
+        raise InvalidArgumentError(msg)
+    return value
+
+
 class Deadlines:
     """A response and a resolution time limit, counted on a working-time calendar.
 
@@ -49,12 +57,9 @@ class Deadlines:
                 "matter is taken up before it is resolved"
             )
             raise InvalidArgumentError(msg)
-        if not isinstance(calendar, WorkingCalendar):
-            msg = f"calendar must be a WorkingCalendar, got {describe(calendar)}"
-            raise InvalidArgumentError(msg)
+        self._calendar = check_calendar(calendar)
         self._response = response
         self._resolution = resolution
-        self._calendar = calendar
 
     @property
     def response(self) -> dt.timedelta:

@@ -10,9 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from gridorg import _colours as co
-from gridorg import _worktime_input as wi
 from gridorg._colours import COLOURS, Colour, DeadlinesInput, colour_of, days, hours
-from gridorg._deadlines import Deadlines
 from gridorg._fields import describe
 from gridorg.categories import Category
 from gridorg.errors import InvalidArgumentError
@@ -49,17 +47,9 @@ FIVE_TIER_DEADLINES: Final[Mapping[Colour, tuple[dt.timedelta, dt.timedelta]]] =
 }
 
 _NONE: Final = 255  # a tier with no base colour, in lookup tables
-_FIELDS: Final = (
-    "scheme",
-    "deadlines",
-    "calendar",
-    "escalate_households",
-    "escalate_score",
-    "bases",
-)
 
 
-class FiveTierTriage:
+class FiveTierTriage(co.TriageScheme):
     """Colour triage by the five handling tiers used in Jinan, blue 随手办 to red 报请办.
 
     A matter's base colour comes from its category's default tier (``bases``: household blue
@@ -75,9 +65,18 @@ class FiveTierTriage:
     ('street', '碰头办')
     """
 
-    __slots__ = ("_bases", "_calendar", "_households", "_luts", "_score", "_table", "_tiers")
+    __slots__ = ("_bases", "_households", "_luts", "_score", "_tiers")
 
     name: ClassVar[str] = "five_tier"
+    _noun: ClassVar[str] = "five-tier"
+    _record_fields: ClassVar[tuple[str, ...]] = (
+        "scheme",
+        "deadlines",
+        "calendar",
+        "escalate_households",
+        "escalate_score",
+        "bases",
+    )
     names: ClassVar[Mapping[Colour, str]] = HANDLING
 
     def __init__(
@@ -104,10 +103,7 @@ class FiveTierTriage:
         self._households = escalate_households
         self._score = escalate_score
         self._bases = _bases(FIVE_TIER_BASES if bases is None else bases)
-        self._calendar = co.check_calendar(calendar)
-        self._table = co.deadline_table(
-            "five-tier", deadlines, FIVE_TIER_DEADLINES, COLOURS, self._calendar
-        )
+        self._set_deadlines(deadlines, FIVE_TIER_DEADLINES, COLOURS, calendar)
         self._tiers = _tier_of_colour(self._bases)
         self._luts: dict[tuple[str, ...], NDArray[np.uint8]] = {}
 
@@ -130,11 +126,6 @@ class FiveTierTriage:
     def escalate_score(self) -> int:
         """The urgency + importance from which a matter steps up one colour."""
         return self._score
-
-    @property
-    def calendar(self) -> WorkingCalendar:
-        """The calendar the default deadlines count working time on."""
-        return self._calendar
 
     def colour(self, issue: Issue, category: Category) -> Colour:
         """The colour of ``issue``, from its category's default tier, stepped up when urgent,
@@ -187,27 +178,18 @@ class FiveTierTriage:
         rank[(u == 4) & (i == 4)] = _R.rank
         return rank
 
-    def deadlines(self, colour: Colour | str) -> Deadlines:
-        """The response and resolution limits of ``colour``."""
-        return co.lookup(self._table, colour, "five-tier")
-
     def tier(self, colour: Colour | str) -> str | None:
         """The handling tier of ``colour``: the tier whose base colour it is; red, which has
         none, is handled by the tier of the highest base colour below it (the street)."""
         return self._tiers[colour_of("colour", colour)]
 
-    def to_record(self) -> dict[str, Any]:
-        """This triage as a JSON-compatible mapping (durations in seconds)."""
-        record: dict[str, Any] = {
-            "scheme": self.name,
+    def _settings(self) -> dict[str, Any]:
+        return {
             "deadlines": co.deadlines_record(self._table, self._calendar),
             "escalate_households": self._households,
             "escalate_score": self._score,
             "bases": {tier: colour.value for tier, colour in self._bases.items()},
         }
-        if self._calendar != ALWAYS:
-            record["calendar"] = self._calendar.to_record()
-        return record
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any] | FiveTierTriage) -> FiveTierTriage:
@@ -215,17 +197,7 @@ class FiveTierTriage:
         :class:`~gridorg.RecordError`."""
         if isinstance(record, FiveTierTriage):
             return record
-        subject = "five-tier triage"
-        co.check_scheme(subject, record, cls.name)
-        fields = wi.check_keys(subject, record, _FIELDS)
-        calendar, table = co.read_common(subject, fields)
-        options = {k: v for k, v in fields.items() if k.startswith("escalate") or k == "bases"}
-        try:
-            return cls(deadlines=table, calendar=calendar, **options)
-        except InvalidArgumentError as error:
-            text = str(error)
-            field = next((k for k in _FIELDS if text.startswith(k)), "deadlines")
-            raise wi.record_error(subject, field, text) from None
+        return cls._read(record)
 
     def _key(self) -> tuple[object, ...]:
         return (
@@ -235,14 +207,6 @@ class FiveTierTriage:
             tuple(self._table.items()),
             self._calendar,
         )
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, FiveTierTriage):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
 
     def __repr__(self) -> str:
         parts = [f"escalate_households={self._households}", f"escalate_score={self._score}"]

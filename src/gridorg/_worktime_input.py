@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gridorg._fields import describe
 from gridorg.errors import InvalidArgumentError, Problem, RecordError
+from gridorg.issue import aware_problem
 
 #: Microseconds in a day, and in one microsecond as a timedelta.
 US_PER_DAY: Final = 86_400_000_000
@@ -48,16 +49,10 @@ def nest(error: RecordError, subject: str, prefix: str) -> RecordError:
 def to_us(name: str, value: object) -> int:
     """Microseconds since the Unix epoch of the aware datetime ``value`` (the argument
     ``name``)."""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-            msg = (
-                f"{name} must be timezone-aware, got the naive {value.isoformat()}; "
-                "give it a tzinfo (datetime.timezone.utc or a zoneinfo.ZoneInfo)"
-            )
-            raise InvalidArgumentError(msg)
-        return (value - EPOCH) // ONE_US
-    msg = f"{name} must be a timezone-aware datetime, got {describe(value)}"
-    raise InvalidArgumentError(msg)
+    msg = aware_problem(name, value)
+    if msg is not None or not isinstance(value, dt.datetime):
+        raise InvalidArgumentError(msg)
+    return (value - EPOCH) // ONE_US
 
 
 def duration_us(name: str, value: object, *, positive: bool = False) -> int:

@@ -68,18 +68,24 @@ def aware(value: object) -> bool:
     )
 
 
-def check_aware(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """An attrs validator: a timezone-aware datetime (a naive one is ambiguous and refused)."""
+def aware_problem(name: str, value: object) -> str | None:
+    """Why ``value`` (the field or argument ``name``) is not a timezone-aware datetime, or
+    ``None`` when it is one."""
     if aware(value):
-        return
+        return None
     if isinstance(value, dt.datetime):
-        msg = (
-            f"{attribute.name} must be timezone-aware, got the naive {value.isoformat()}; "
+        return (
+            f"{name} must be timezone-aware, got the naive {value.isoformat()}; "
             "give it a tzinfo (datetime.timezone.utc or a zoneinfo.ZoneInfo)"
         )
-    else:
-        msg = f"{attribute.name} must be a timezone-aware datetime, got {describe(value)}"
-    raise fail(type(inst), inst, attribute.name, msg)
+    return f"{name} must be a timezone-aware datetime, got {describe(value)}"
+
+
+def check_aware(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An attrs validator: a timezone-aware datetime (a naive one is ambiguous and refused)."""
+    msg = aware_problem(attribute.name, value)
+    if msg is not None:
+        raise fail(type(inst), inst, attribute.name, msg)
 
 
 def _check_level(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -121,7 +121,7 @@ class Triage(Protocol):
         ...
 
 
-class MatrixTriage:
+class MatrixTriage(co.TriageScheme):
     """Colour triage by an urgency × importance matrix (green, yellow, orange, red).
 
     ``matrix`` is 4 × 4: row ``u - 1`` for urgency ``u``, column ``i - 1`` for importance
@@ -134,7 +134,11 @@ class MatrixTriage:
     datetime.timedelta(seconds=1800)
     """
 
-    __slots__ = ("_calendar", "_colours", "_lut", "_rows", "_table")
+    __slots__ = ("_colours", "_lut", "_rows")
+
+    name: ClassVar[str] = "matrix"
+    _noun: ClassVar[str] = "matrix"
+    _record_fields: ClassVar[tuple[str, ...]] = ("scheme", "matrix", "deadlines", "calendar")
 
     def __init__(
         self,
@@ -144,15 +148,10 @@ class MatrixTriage:
         calendar: WorkingCalendar = ALWAYS,
     ) -> None:
         self._rows = DEFAULT_MATRIX if matrix is None else _matrix(matrix)
-        self._calendar = co.check_calendar(calendar)
         self._colours = tuple(sorted({c for row in self._rows for c in row}))
-        self._table = co.deadline_table(
-            "matrix", deadlines, MATRIX_DEADLINES, self._colours, self._calendar
-        )
+        self._set_deadlines(deadlines, MATRIX_DEADLINES, self._colours, calendar)
         codes = [c.rank for row in self._rows for c in row]
         self._lut = np.asarray(codes, dtype=np.uint8)
-
-    name: ClassVar[str] = "matrix"
 
     @property
     def colours(self) -> tuple[Colour, ...]:
@@ -163,11 +162,6 @@ class MatrixTriage:
     def matrix(self) -> tuple[tuple[Colour, ...], ...]:
         """The matrix: row ``u - 1`` for urgency ``u``, column ``i - 1`` for importance ``i``."""
         return self._rows
-
-    @property
-    def calendar(self) -> WorkingCalendar:
-        """The calendar the default deadlines count working time on."""
-        return self._calendar
 
     def colour(self, issue: Issue, category: Category) -> Colour:
         """The colour of ``issue`` by its urgency and importance (the category is not used)."""
@@ -187,25 +181,16 @@ class MatrixTriage:
         result: NDArray[np.uint8] = self._lut[(u - 1) * 4 + (i - 1)]
         return result
 
-    def deadlines(self, colour: Colour | str) -> Deadlines:
-        """The response and resolution limits of ``colour``."""
-        return co.lookup(self._table, colour, "matrix")
-
     def tier(self, colour: Colour | str) -> str | None:
         """``None``: the matrix scheme implies no handling tier."""
         colour_of("colour", colour)
         return None
 
-    def to_record(self) -> dict[str, Any]:
-        """This triage as a JSON-compatible mapping (durations in seconds)."""
-        record: dict[str, Any] = {
-            "scheme": self.name,
+    def _settings(self) -> dict[str, Any]:
+        return {
             "matrix": [[c.value for c in row] for row in self._rows],
             "deadlines": co.deadlines_record(self._table, self._calendar),
         }
-        if self._calendar != ALWAYS:
-            record["calendar"] = self._calendar.to_record()
-        return record
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any] | MatrixTriage) -> MatrixTriage:
@@ -213,27 +198,10 @@ class MatrixTriage:
         :class:`~gridorg.RecordError`."""
         if isinstance(record, MatrixTriage):
             return record
-        subject = "matrix triage"
-        co.check_scheme(subject, record, cls.name)
-        fields = wi.check_keys(subject, record, ("scheme", "matrix", "deadlines", "calendar"))
-        calendar, table = co.read_common(subject, fields)
-        try:
-            return cls(fields.get("matrix"), table, calendar=calendar)
-        except InvalidArgumentError as error:
-            field = "matrix" if str(error).startswith("matrix") else "deadlines"
-            raise wi.record_error(subject, field, str(error)) from None
+        return cls._read(record)
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, MatrixTriage):
-            return NotImplemented
-        return (self._rows, self._table, self._calendar) == (
-            other._rows,
-            other._table,
-            other._calendar,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self._rows, tuple(self._table.items()), self._calendar))
+    def _key(self) -> tuple[object, ...]:
+        return (self._rows, tuple(self._table.items()), self._calendar)
 
     def __repr__(self) -> str:
         default = self._rows == DEFAULT_MATRIX

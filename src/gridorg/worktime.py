@@ -5,8 +5,8 @@ of a working day, public holidays (节假日) and make-up working days (调休, 
 in exchange for a bridge holiday), in a time zone. :meth:`WorkingCalendar.add` answers "when has
 this much working time elapsed?" and :meth:`WorkingCalendar.between` "how much working time lies
 between these two instants?". :data:`ALWAYS` is the round-the-clock calendar, under which a
-deadline is plain addition. :class:`Deadlines` pairs a response and a resolution time limit
-with a calendar.
+deadline is plain addition. :class:`~gridorg.Deadlines` pairs a response and a resolution
+time limit with a calendar.
 
 >>> import datetime as dt
 >>> cal = WorkingCalendar()
