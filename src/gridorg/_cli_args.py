@@ -7,7 +7,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
 
 if TYPE_CHECKING:
     from gridorg.hierarchy import Organisation
@@ -18,8 +18,11 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "PRESETS",
+    "add_days",
+    "add_sets",
     "non_negative",
     "parameter",
+    "parsed",
     "positive",
     "positive_float",
     "preset",
@@ -35,6 +38,8 @@ EXIT_INTERRUPTED: Final = 130
 #: The built-in organisations, by the name ``--preset`` takes.
 PRESETS: Final = ("songtao", "yinjiang")
 
+_T = TypeVar("_T")
+
 _NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*")
 
 
@@ -49,13 +54,42 @@ def preset(name: str) -> Organisation:
     return builders[name]()
 
 
+def add_days(parser: argparse.ArgumentParser) -> None:
+    """Add ``--days``, the horizon of a preset's scenario, to ``parser``."""
+    parser.add_argument(
+        "--days",
+        type=positive_float,
+        metavar="N",
+        help="the horizon in days (default: the scenario's, a year)",
+    )
+
+
+def add_sets(parser: argparse.ArgumentParser, defaults: Sequence[str]) -> None:
+    """Add ``--set``, metric sets to report instead of ``defaults``, to ``parser``."""
+    from gridorg.metrics._registry import set_names
+
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        choices=set_names(),
+        metavar="SET",
+        help=f"a metric set to report, instead of {', '.join(defaults)}; repeat for more",
+    )
+
+
+def parsed(text: str, convert: Callable[[str], _T], expected: str) -> _T:
+    """``text`` converted by ``convert``; a usage error naming ``expected`` when it cannot be."""
+    try:
+        return convert(text)
+    except ValueError:
+        msg = f"expected {expected}, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
 def non_negative(text: str) -> int:
     """``text`` as an integer ``>= 0``, for argparse."""
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"expected an integer, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+    value = parsed(text, int, "an integer")
     if value < 0:
         msg = f"expected a non-negative integer, got {value}"
         raise argparse.ArgumentTypeError(msg)
@@ -73,11 +107,7 @@ def positive(text: str) -> int:
 
 def positive_float(text: str) -> float:
     """``text`` as a finite number ``> 0``, for argparse."""
-    try:
-        value = float(text)
-    except ValueError:
-        msg = f"expected a number, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+    value = parsed(text, float, "a number")
     if not 0 < value < float("inf"):
         msg = f"expected a positive number, got {text}"
         raise argparse.ArgumentTypeError(msg)

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 from gridorg._cli_args import (
     EXIT_OK,
     PRESETS,
+    add_days,
+    add_sets,
     non_negative,
-    positive_float,
     rows_markdown,
     write_json,
 )
@@ -28,8 +29,6 @@ REPORT_SETS: Final = ("cases", "rates", "escalation")
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``simulate`` command to ``commands``."""
-    from gridorg.metrics._registry import set_names
-
     parser = commands.add_parser(
         "simulate",
         help="simulate a preset's issues and report the metrics",
@@ -40,12 +39,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument("--preset", choices=PRESETS, required=True, help="a built-in scenario")
-    parser.add_argument(
-        "--days",
-        type=positive_float,
-        metavar="N",
-        help="the horizon in days (default: the scenario's, a year)",
-    )
+    add_days(parser)
     parser.add_argument(
         "--seed",
         type=non_negative,
@@ -53,14 +47,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="random seed (default 0, the seed the presets are calibrated with)",
     )
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        choices=set_names(),
-        metavar="SET",
-        help=f"a metric set to report, instead of {', '.join(REPORT_SETS)}; repeat for more",
-    )
+    add_sets(parser, REPORT_SETS)
     parser.add_argument(
         "--out",
         metavar="DIR",

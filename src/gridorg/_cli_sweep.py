@@ -11,9 +11,11 @@ from typing import Any, Final, TextIO
 from gridorg._cli_args import (
     EXIT_OK,
     PRESETS,
+    add_days,
+    add_sets,
     parameter,
+    parsed,
     positive,
-    positive_float,
     write_json,
 )
 from gridorg._cli_progress import ProgressBar
@@ -28,7 +30,6 @@ _DISTRIBUTED: Final = "distributed"
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sweep`` command to ``commands``."""
     from gridorg._sweep_run import BACKENDS
-    from gridorg.metrics._registry import set_names
 
     parser = commands.add_parser(
         "sweep",
@@ -70,20 +71,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "(default: a local cluster of --jobs workers)"
         ),
     )
-    parser.add_argument(
-        "--days",
-        type=positive_float,
-        metavar="N",
-        help="the horizon in days (default: the scenario's, a year)",
-    )
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        choices=set_names(),
-        metavar="SET",
-        help=f"a metric set to report, instead of {', '.join(SWEEP_SETS)}; repeat for more",
-    )
+    add_days(parser)
+    add_sets(parser, SWEEP_SETS)
     parser.add_argument(
         "--confidence",
         type=_confidence,
@@ -97,11 +86,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"expected an integer (-1: every core), got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+    value = parsed(text, int, "an integer (-1: every core)")
     if value == 0:
         msg = "expected a positive number of workers or -1 for every core, got 0"
         raise argparse.ArgumentTypeError(msg)

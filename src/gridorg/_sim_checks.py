@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -44,70 +44,72 @@ def _where(inst: object, name: str) -> str:
     return f"{type(inst).__name__}.{name}"
 
 
-def positive(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A finite number above zero."""
-    if not _number(value):
-        msg = f"{_where(inst, attribute.name)} must be a number, got {describe(value)}"
-        raise ArgumentTypeError(msg)
-    if not (math.isfinite(float(value)) and float(value) > 0):  # type: ignore[arg-type]
-        msg = f"{_where(inst, attribute.name)} must be a finite number above 0, got {value!r}"
-        raise InvalidArgumentError(msg)
+Validator = Callable[[object, "attrs.Attribute[Any]", object], None]
 
 
-def non_negative(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A finite number of at least zero."""
-    if not _number(value):
-        msg = f"{_where(inst, attribute.name)} must be a number, got {describe(value)}"
-        raise ArgumentTypeError(msg)
-    if not (math.isfinite(float(value)) and float(value) >= 0):  # type: ignore[arg-type]
-        msg = f"{_where(inst, attribute.name)} must be a finite number ≥ 0, got {value!r}"
-        raise InvalidArgumentError(msg)
+def _scalar(kind: str, expected: str, accepts: Callable[[float], bool]) -> Validator:
+    """A validator of one number: ``kind`` names its type, ``expected`` the values it takes."""
+
+    def check(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not _number(value):
+            msg = f"{_where(inst, attribute.name)} must be {kind}, got {describe(value)}"
+            raise ArgumentTypeError(msg)
+        if not accepts(float(value)):  # type: ignore[arg-type]
+            msg = f"{_where(inst, attribute.name)} must be {expected}, got {value!r}"
+            raise InvalidArgumentError(msg)
+
+    return check
 
 
-def probability(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A probability: a number from 0 to 1."""
-    if not _number(value):
-        msg = f"{_where(inst, attribute.name)} must be a probability, got {describe(value)}"
-        raise ArgumentTypeError(msg)
-    if not 0.0 <= float(value) <= 1.0:  # type: ignore[arg-type]
-        msg = f"{_where(inst, attribute.name)} must be a probability in [0, 1], got {value!r}"
-        raise InvalidArgumentError(msg)
+#: A finite number above zero.
+positive = _scalar("a number", "a finite number above 0", lambda v: math.isfinite(v) and v > 0)
+#: A finite number of at least zero.
+non_negative = _scalar("a number", "a finite number ≥ 0", lambda v: math.isfinite(v) and v >= 0)
+#: A probability: a number from 0 to 1.
+probability = _scalar("a probability", "a probability in [0, 1]", lambda v: 0.0 <= v <= 1.0)
 
 
-def profile(length: int, what: str) -> Any:
+def _numbers(
+    length: int, shape: str, noun: str, expected: str, accepts: Callable[[tuple[float, ...]], bool]
+) -> Validator:
+    """A validator of ``length`` numbers: ``shape`` and ``noun`` name them in the messages,
+    ``expected`` says what ``accepts`` requires of them all."""
+
+    def check(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        name = _where(inst, attribute.name)
+        if not isinstance(value, tuple) or not all(_number(v) for v in value):
+            msg = f"{name} must be {shape}, got {describe(value)}"
+            raise ArgumentTypeError(msg)
+        if len(value) != length:
+            msg = f"{name} must hold {length} {noun}, got {len(value)}"
+            raise InvalidArgumentError(msg)
+        if not accepts(value):
+            msg = f"{name} must hold {expected}, got {value!r}"
+            raise InvalidArgumentError(msg)
+
+    return check
+
+
+def profile(length: int, what: str) -> Validator:
     """A validator of a multiplier profile: ``length`` numbers ≥ 0 with a positive sum."""
-
-    def check(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        name = _where(inst, attribute.name)
-        if not isinstance(value, tuple) or not all(_number(v) for v in value):
-            msg = f"{name} must be a sequence of {length} numbers ({what}), got {describe(value)}"
-            raise ArgumentTypeError(msg)
-        if len(value) != length:
-            msg = f"{name} must hold {length} multipliers ({what}), got {len(value)}"
-            raise InvalidArgumentError(msg)
-        if not all(math.isfinite(v) and v >= 0 for v in value) or sum(value) <= 0:
-            msg = f"{name} must hold finite multipliers ≥ 0, not all zero, got {value!r}"
-            raise InvalidArgumentError(msg)
-
-    return check
+    return _numbers(
+        length,
+        f"a sequence of {length} numbers ({what})",
+        f"multipliers ({what})",
+        "finite multipliers ≥ 0, not all zero",
+        lambda v: all(math.isfinite(x) and x >= 0 for x in v) and sum(v) > 0,
+    )
 
 
-def distribution(length: int, what: str) -> Any:
+def distribution(length: int, what: str) -> Validator:
     """A validator of a discrete distribution over ``length`` outcomes."""
-
-    def check(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        name = _where(inst, attribute.name)
-        if not isinstance(value, tuple) or not all(_number(v) for v in value):
-            msg = f"{name} must be {length} probabilities ({what}), got {describe(value)}"
-            raise ArgumentTypeError(msg)
-        if len(value) != length:
-            msg = f"{name} must hold {length} probabilities ({what}), got {len(value)}"
-            raise InvalidArgumentError(msg)
-        if not all(0 <= v <= 1 for v in value) or not math.isclose(sum(value), 1, abs_tol=1e-6):
-            msg = f"{name} must hold probabilities in [0, 1] that sum to 1, got {value!r}"
-            raise InvalidArgumentError(msg)
-
-    return check
+    return _numbers(
+        length,
+        f"{length} probabilities ({what})",
+        f"probabilities ({what})",
+        "probabilities in [0, 1] that sum to 1",
+        lambda v: all(0 <= x <= 1 for x in v) and math.isclose(sum(v), 1, abs_tol=1e-6),
+    )
 
 
 def rates(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

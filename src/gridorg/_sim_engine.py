@@ -86,6 +86,10 @@ class Model:
         self.report_in = _Draw(scenario.report_in, self.stream)
         self.resources: dict[str, simpy.Resource] = {}
         self.escalate_on_deadline = scenario.escalate_on_deadline
+        self.reopen = scenario.reopen
+        # The chance of a good rating for a reply on time and for a late one.
+        self.good_on_time = scenario.satisfaction
+        self.good_late = scenario.satisfaction * scenario.late_factor
         self.horizon = scenario.days * 24.0
         self.counts = {"escalations": 0, "whistles": 0, "reopened": 0}
         self.steps: list[Step] = []
@@ -171,7 +175,7 @@ class Model:
                 step = nxt
                 continue
             yield env.timeout(self.verify())
-            if self.stream.uniform() < self.scenario.reopen:
+            if self.stream.uniform() < self.reopen:
                 self.counts["reopened"] += 1
                 r.add(i, env.now, rec.REOPENED, r.code(self.grid_of[i]))
                 step = self.restarted(i, step)
@@ -268,16 +272,15 @@ class Model:
 
     def reply(self, i: int, step: Step) -> None:
         """Record the reply with the resident's rating (see the module's satisfaction model)."""
-        scenario = self.scenario
-        on_time = self.env.now <= step.due_hours(self.start_us)
-        chance = scenario.satisfaction * (1.0 if on_time else scenario.late_factor)
-        if self.stream.uniform() < chance:
-            rating = 4 + (self.stream.uniform() < 0.5)
+        now = self.env.now
+        uniform = self.stream.uniform
+        on_time = now <= step.due_hours(self.start_us)
+        if uniform() < (self.good_on_time if on_time else self.good_late):
+            rating = 4 + (uniform() < 0.5)
         else:
-            rating = 1 + int(self.stream.uniform() * 3)
-        self.recorder.add(
-            i, self.env.now, rec.REPLIED, self.recorder.code(step.handler), rating=rating
-        )
+            rating = 1 + int(uniform() * 3)
+        r = self.recorder
+        r.add(i, now, rec.REPLIED, r.code(step.handler), rating=rating)
 
     def now(self) -> dt.datetime:
         """The simulated time as an aware datetime (UTC)."""
