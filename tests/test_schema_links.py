@@ -43,7 +43,7 @@ from gridorg.partners import Department, Partner, PartnerKind, VolunteerTeam
 from gridorg.people import Person, Role
 from gridorg.schema import Layout, dump, dump_file, dumps, json_schema, load, load_file, loads
 from gridorg.sites import ServiceSite, SiteKind
-from tests.test_schema import _violations
+from tests.schema_helpers import violations
 
 LAYOUTS: tuple[Layout, ...] = ("columns", "records")
 MEMBERS = ("categories", "partners", "people", "sites", "locations", "links")
@@ -384,7 +384,7 @@ def test_round_trip_property(org: Organisation, layout: Layout) -> None:
     assert list(loaded.links) == list(org.links)
     assert dumps(loaded, layout=layout) == text
     schema = json_schema()
-    assert _violations(json.loads(text), schema, schema) == []
+    assert violations(json.loads(text), schema, schema) == []
 
 
 def test_candidates_are_all_valid() -> None:
@@ -404,7 +404,7 @@ def test_candidates_are_all_valid() -> None:
 def test_every_dump_validates_against_the_schema(which: str, layout: Layout) -> None:
     schema = json_schema()
     document = json.loads(dumps(ORGANISATIONS[which](), layout=layout))
-    assert _violations(document, schema, schema) == []
+    assert violations(document, schema, schema) == []
     assert set(document) <= set(schema["properties"])
 
 
@@ -487,7 +487,7 @@ def test_schema_and_load_both_reject(change: Callable[[dict[str, Any]], Any]) ->
     schema = json_schema()
     document = copy.deepcopy(dump(_rich()))
     change(document)
-    assert _violations(document, schema, schema)
+    assert violations(document, schema, schema)
     with pytest.raises(SchemaError):
         load(document)
 

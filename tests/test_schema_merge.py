@@ -22,7 +22,6 @@ from gridorg import (
     InvalidArgumentError,
     NetworkError,
     SchemaError,
-    ValidationError,
 )
 from gridorg.merge import (
     MergeReport,
@@ -43,7 +42,7 @@ from gridorg.schema import (
     loads_value,
 )
 from gridorg.strategies import base_layers, functional_networks
-from tests.test_schema import _violations
+from tests.schema_helpers import load_problem, violations
 
 # ---------------------------------------------------------------------- values
 
@@ -304,7 +303,7 @@ def test_merge_schemas_are_described() -> None:
 def test_every_document_validates_against_its_schema(value: Callable[[], Any]) -> None:
     document = json.loads(dumps_value(value()))
     schema = json_schema(format=document["format"])
-    assert _violations(document, schema, schema) == []
+    assert violations(document, schema, schema) == []
 
 
 # ---------------------------------------------------------------------- malformed documents
@@ -322,34 +321,20 @@ def _networks_doc() -> dict[str, Any]:
     return copy.deepcopy(dump_value(_networks()))
 
 
-def _problem(
-    document: Any, error: type[ValidationError], code: str, path: str, *, count: int = 1
-) -> str:
-    """Load ``document``, expecting exactly ``error``; return the message of the problem."""
-    with pytest.raises(error) as caught:
-        load_value(document)
-    assert type(caught.value) is error
-    problems = caught.value.problems
-    assert [(p.code, p.path) for p in problems][:1] == [(code, path)], problems
-    assert len(problems) == count, problems
-    assert path in problems[0].message
-    return problems[0].message
-
-
 @pytest.mark.parametrize("make", [_base_doc, _networks_doc, _merge_doc])
 def test_wrong_format_and_version(make: Callable[[], dict[str, Any]]) -> None:
     document = make()
     document["format"] = "gridorg.basic"
-    message = _problem(document, FormatVersionError, "unknown_format", "$.format")
+    message = load_problem(document, FormatVersionError, "unknown_format", "$.format")
     assert "'gridorg.merge'" in message
     del document["format"]
-    _problem(document, FormatVersionError, "missing_format", "$.format")
+    load_problem(document, FormatVersionError, "missing_format", "$.format")
     for version in (2, "1", True, None):
         document = make()
         document["version"] = version
-        _problem(document, FormatVersionError, "unsupported_version", "$.version")
+        load_problem(document, FormatVersionError, "unsupported_version", "$.version")
     del document["version"]
-    _problem(document, FormatVersionError, "missing_version", "$.version")
+    load_problem(document, FormatVersionError, "missing_version", "$.version")
 
 
 @pytest.mark.parametrize(
@@ -372,7 +357,7 @@ def test_unknown_fields(
 ) -> None:
     document = make()
     change(document)
-    message = _problem(document, SchemaError, "unknown_field", path)
+    message = load_problem(document, SchemaError, "unknown_field", path)
     assert hint in message
 
 
@@ -391,24 +376,24 @@ def test_columns_of_unequal_length(
 ) -> None:
     document = make()
     change(document)
-    message = _problem(document, SchemaError, "column_length", path)
+    message = load_problem(document, SchemaError, "column_length", path)
     assert "expected" in message
 
 
 def test_coordinates_come_in_pairs() -> None:
     document = _base_doc()
     del document["units"]["y"]
-    _problem(document, SchemaError, "missing_field", "$.units.y")
+    load_problem(document, SchemaError, "missing_field", "$.units.y")
     document = _base_doc()
     document["units"]["x"][1] = None
-    message = _problem(document, SchemaError, "invalid_location", "$.units.x[1]")
+    message = load_problem(document, SchemaError, "invalid_location", "$.units.x[1]")
     assert message.startswith("base unit '楼1' ($.units.x[1])")
 
 
 def test_a_location_out_of_range_is_placed_at_its_coordinate() -> None:
     document = _base_doc()
     document["units"]["y"][2] = 91.0
-    message = _problem(document, NetworkError, "invalid_location", "$.units.y[2]")
+    message = load_problem(document, NetworkError, "invalid_location", "$.units.y[2]")
     assert "latitude" in message
 
 
@@ -420,41 +405,43 @@ def test_a_location_out_of_range_is_placed_at_its_coordinate() -> None:
 def test_bad_households(value: object, code: str) -> None:
     document = _base_doc()
     document["units"]["households"][3] = value
-    message = _problem(document, SchemaError, code, "$.units.households[3]")
+    message = load_problem(document, SchemaError, code, "$.units.households[3]")
     assert message.startswith("base unit '楼3'")
     document = _merge_doc()
     document["base"]["units"]["households"][3] = value
-    _problem(document, SchemaError, code, "$.base.units.households[3]")
+    load_problem(document, SchemaError, code, "$.base.units.households[3]")
 
 
 def test_the_assignment_must_fit_the_base_units_and_the_grids() -> None:
     document = _merge_doc()
     document["assignment"].append(0)
-    message = _problem(document, SchemaError, "assignment_length", "$.assignment")
+    message = load_problem(document, SchemaError, "assignment_length", "$.assignment")
     assert "expected 10" in message
     document = _merge_doc()
     document["assignment"][4] = len(document["grid_ids"])
-    message = _problem(document, SchemaError, "assignment_range", "$.assignment[4]")
+    message = load_problem(document, SchemaError, "assignment_range", "$.assignment[4]")
     assert message.startswith("base unit '楼4'")
     document["assignment"][4] = -1
-    _problem(document, SchemaError, "invalid_assignment", "$.assignment[4]")
+    load_problem(document, SchemaError, "invalid_assignment", "$.assignment[4]")
 
 
 def test_the_grids_must_be_distinct_held_and_known() -> None:
     document = _merge_doc()
     document["grid_ids"][1] = document["grid_ids"][0]
-    _problem(document, SchemaError, "duplicate_grid", "$.grid_ids[1]")
+    load_problem(document, SchemaError, "duplicate_grid", "$.grid_ids[1]")
     document = _merge_doc()
     document["grid_ids"].append("nowhere")
-    _problem(document, SchemaError, "empty_grid", f"$.grid_ids[{len(document['grid_ids']) - 1}]")
+    load_problem(
+        document, SchemaError, "empty_grid", f"$.grid_ids[{len(document['grid_ids']) - 1}]"
+    )
     document = _merge_doc()
     document["infeasible"]["网格 9"] = "too small"
-    _problem(document, SchemaError, "unknown_grid", '$.infeasible["网格 9"]')
+    load_problem(document, SchemaError, "unknown_grid", '$.infeasible["网格 9"]')
     document = _merge_doc()
     document["bounds"]["min_households"] = 301
-    _problem(document, SchemaError, "invalid_bounds", "$.bounds.min_households")
+    load_problem(document, SchemaError, "invalid_bounds", "$.bounds.min_households")
     document["bounds"] = {"min_households": 0, "max_households": 0}
-    _problem(document, SchemaError, "invalid_bounds", "$.bounds.max_households")
+    load_problem(document, SchemaError, "invalid_bounds", "$.bounds.max_households")
 
 
 def test_unknown_units_in_cells() -> None:
@@ -479,7 +466,7 @@ def test_unknown_units_in_cells() -> None:
 def test_network_kinds_are_distinct(make: Callable[[], dict[str, Any]]) -> None:
     document = make()
     document["networks"][2]["kind"] = "civil_affairs"
-    _problem(document, NetworkError, "duplicate_network", "$.networks[2].kind")
+    load_problem(document, NetworkError, "duplicate_network", "$.networks[2].kind")
 
 
 @pytest.mark.parametrize(
@@ -497,7 +484,7 @@ def test_network_kinds_are_distinct(make: Callable[[], dict[str, Any]]) -> None:
 def test_bad_networks(change: Callable[[dict[str, Any]], Any], code: str, path: str) -> None:
     document = _networks_doc()
     change(document["networks"][0])
-    _problem(document, SchemaError, code, path)
+    load_problem(document, SchemaError, code, path)
 
 
 @pytest.mark.parametrize(
@@ -512,7 +499,7 @@ def test_bad_networks(change: Callable[[dict[str, Any]], Any], code: str, path: 
 def test_bad_base_layers(change: Callable[[dict[str, Any]], Any], code: str, path: str) -> None:
     document = _base_doc()
     change(document)
-    _problem(document, NetworkError, code, path)
+    load_problem(document, NetworkError, code, path)
 
 
 def test_base_unit_ids_are_distinct() -> None:
@@ -562,7 +549,7 @@ def test_bad_base_layer_shapes(
 ) -> None:
     document = _base_doc()
     change(document)
-    _problem(document, SchemaError, code, path)
+    load_problem(document, SchemaError, code, path)
 
 
 @pytest.mark.parametrize(
@@ -578,7 +565,7 @@ def test_bad_base_layer_shapes(
 def test_bad_reports(change: Callable[[dict[str, Any]], Any], code: str, path: str) -> None:
     document = _merge_doc()
     change(document["report"])
-    _problem(document, SchemaError, code, path)
+    load_problem(document, SchemaError, code, path)
 
 
 def test_every_shape_problem_is_reported_at_once() -> None:
@@ -600,7 +587,7 @@ def test_every_shape_problem_is_reported_at_once() -> None:
 
 @pytest.mark.parametrize("data", [[], "{}", None, 3])
 def test_a_document_is_an_object(data: object) -> None:
-    _problem(data, SchemaError, "invalid_document", "$")
+    load_problem(data, SchemaError, "invalid_document", "$")
 
 
 def test_text_that_is_not_json() -> None:

@@ -42,7 +42,7 @@ from gridorg.schema import FORMATS, dump_value, dumps_value, json_schema, load_v
 from gridorg.strategies import issues
 from gridorg.triage import COLOURS, Deadlines, FiveTierTriage, MatrixTriage
 from gridorg.worktime import WorkingCalendar
-from tests.test_schema import _violations
+from tests.schema_helpers import load_problem, violations
 
 CST = dt.timezone(dt.timedelta(hours=8))
 WHEN = dt.datetime(2024, 5, 6, 9, 30, tzinfo=CST)
@@ -83,7 +83,7 @@ def _schema_problems(document: dict[str, Any]) -> list[str]:
     """Where ``document`` breaks its format's JSON Schema, by the full validator and the small
     checker of the organisation schema tests."""
     schema = json_schema(format=document["format"])
-    found = _violations(document, schema, schema)
+    found = violations(document, schema, schema)
     validator = jsonschema.Draft202012Validator(schema)
     found += [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
     return found
@@ -188,20 +188,6 @@ def test_dump_value_refuses_mixed_issue_sequences() -> None:
 # ---------------------------------------------------------------------- malformed documents
 
 
-def _problem(
-    document: Any, error: type[ValidationError], code: str, path: str, *, count: int = 1
-) -> str:
-    """Load ``document``, expecting exactly ``error``; return the message of the problem."""
-    with pytest.raises(error) as caught:
-        load_value(document)
-    assert type(caught.value) is error
-    problems = caught.value.problems
-    assert [(p.code, p.path) for p in problems][:1] == [(code, path)], problems
-    assert len(problems) == count, problems
-    assert path in problems[0].message
-    return problems[0].message
-
-
 def _categories_doc() -> dict[str, Any]:
     return copy.deepcopy(dump_value(_catalogue()))
 
@@ -214,13 +200,13 @@ def _issues_doc() -> dict[str, Any]:
 def test_wrong_version(make: Callable[[], dict[str, Any]]) -> None:
     document = make()
     document["version"] = 2
-    _problem(document, FormatVersionError, "unsupported_version", "$.version")
+    load_problem(document, FormatVersionError, "unsupported_version", "$.version")
     del document["version"]
-    _problem(document, FormatVersionError, "missing_version", "$.version")
+    load_problem(document, FormatVersionError, "missing_version", "$.version")
 
 
 def test_unknown_formats_name_the_new_ones() -> None:
-    message = _problem(
+    message = load_problem(
         {"format": "gridorg.issue"}, FormatVersionError, "unknown_format", "$.format"
     )
     assert "'gridorg.case_log'" in message
@@ -246,7 +232,7 @@ def test_unknown_formats_name_the_new_ones() -> None:
 def test_bad_catalogues(change: Callable[[Any], Any], code: str, path: str, text: str) -> None:
     document = _categories_doc()
     change(document)
-    assert text in _problem(document, SchemaError, code, path)
+    assert text in load_problem(document, SchemaError, code, path)
 
 
 @pytest.mark.parametrize(
@@ -279,7 +265,7 @@ def test_bad_catalogues(change: Callable[[Any], Any], code: str, path: str, text
 def test_bad_issues(change: Callable[[Any], Any], code: str, path: str, text: str) -> None:
     document = _issues_doc()
     change(document["issues"][1])
-    message = _problem(document, SchemaError, code, path)
+    message = load_problem(document, SchemaError, code, path)
     assert text in message
     if code not in ("duplicate_issue", "missing_field"):
         assert message.startswith(f"issue 'Q2' ({path})")
@@ -673,7 +659,7 @@ def test_bad_triage_shapes(
 ) -> None:
     document = _triage_doc(n)
     change(document["triage"])
-    assert text in _problem(document, SchemaError, code, path)
+    assert text in load_problem(document, SchemaError, code, path)
 
 
 @pytest.mark.parametrize(
@@ -749,7 +735,7 @@ def _rules_doc() -> dict[str, Any]:
 def test_bad_rule_shapes(change: Callable[[Any], Any], code: str, path: str, text: str) -> None:
     document = _rules_doc()
     change(document["rules"])
-    message = _problem(document, SchemaError, code, path)
+    message = load_problem(document, SchemaError, code, path)
     assert text in message
     if not path.endswith(".name"):
         assert message.startswith("rule '")
@@ -825,13 +811,13 @@ def test_bad_case_log_shapes(
 ) -> None:
     document = _log_doc()
     change(document)
-    assert text in _problem(document, SchemaError, code, path)
+    assert text in load_problem(document, SchemaError, code, path)
 
 
 def test_a_bad_value_names_its_case() -> None:
     document = _log_doc()
     document["events"]["state"][4] = "accepted"
-    message = _problem(document, SchemaError, "unknown_state", "$.events.state[4]")
+    message = load_problem(document, SchemaError, "unknown_state", "$.events.state[4]")
     assert message.startswith("case 'Q2' ($.events.state[4]): ")
 
 

@@ -21,9 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from gridorg._casestates import from_us, to_us
 from gridorg._fields import id_problem
 from gridorg._problems import MAX_PROBLEMS
-from gridorg._schema_merge_checks import VERSION, _lengths
+from gridorg._schema_merge_checks import column_lengths
 from gridorg._schema_paths import (
     STRICT,
+    VERSION,
     ChannelName,
     Id,
     Path,
@@ -259,7 +260,7 @@ def _length_problems(document: Mapping[str, Any]) -> list[Problem]:
     ):
         columns = document.get(member)
         if isinstance(columns, Mapping) and isinstance(columns.get(key), list):
-            problems += _lengths(columns, names, key, (member,))
+            problems += column_lengths(columns, names, key, (member,))
     return problems
 
 

@@ -14,9 +14,9 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gridorg._schema_merge_checks import VERSION
 from gridorg._schema_paths import (
     STRICT,
+    VERSION,
     ChannelName,
     Id,
     Reader,

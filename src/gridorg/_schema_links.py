@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from gridorg._linkbuild import extend
 from gridorg._schema_errors import json_path
+from gridorg._schema_paths import STRICT, Id
 from gridorg.categories import DEFAULT_CATEGORIES
 from gridorg.errors import LinkError, Problem, RecordError
 from gridorg.hierarchy import Organisation
@@ -30,15 +31,11 @@ from gridorg.partners import PartnerKind
 from gridorg.people import Role
 from gridorg.sites import SiteKind
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
-
 #: The document members this module reads and writes, in the order a document lists them.
 MEMBERS: Final = ("categories", "partners", "people", "sites", "locations", "links")
 
 # ---------------------------------------------------------------------- field types
 
-#: An id as the records check it: not empty, no whitespace at either end.
-_Id = Annotated[str, Field(pattern=r"^\S(?:[\s\S]*\S)?$")]
 _UnitId = Annotated[str, Field(min_length=1)]
 _Coordinate = Annotated[float, Field(allow_inf_nan=False)]
 _Attributes = dict[str, JsonValue]
@@ -111,7 +108,7 @@ _OWN_CLASS: Final = (PartnerKind.DEPARTMENT, PartnerKind.VOLUNTEER_TEAM)
 class LocationRecord(BaseModel):
     """A point: longitude and latitude in WGS84 degrees, or metres on a local projection."""
 
-    model_config = ConfigDict(**_STRICT, title="Location")
+    model_config = ConfigDict(**STRICT, title="Location")
 
     x: _Coordinate = Field(description="Longitude in degrees (wgs84) or metres east (planar).")
     y: _Coordinate = Field(description="Latitude in degrees (wgs84) or metres north (planar).")
@@ -125,21 +122,21 @@ class LocationRecord(BaseModel):
 class CategoryRecord(BaseModel):
     """An issue category: what a resident's matter is about, and who handles it."""
 
-    model_config = ConfigDict(**_STRICT, title="Category")
+    model_config = ConfigDict(**STRICT, title="Category")
 
-    code: _Id = Field(description="A stable code, e.g. civil_assistance; distinct in the list.")
+    code: Id = Field(description="A stable code, e.g. civil_assistance; distinct in the list.")
     name: str = Field(default="", description="The English name.")
     label: str = Field(default="", description="The Chinese term, e.g. 民政救助.")
-    tier: _Id = Field(default="community", description="The tier that normally handles it.")
+    tier: Id = Field(default="community", description="The tier that normally handles it.")
     department: str = Field(
         default="", description="The kind of department responsible, e.g. civil_affairs."
     )
 
 
 class _PartnerFields(BaseModel):
-    model_config = _STRICT
+    model_config = STRICT
 
-    id: _Id = Field(description="The id, distinct from every unit, partner, person and site.")
+    id: Id = Field(description="The id, distinct from every unit, partner, person and site.")
     name: str = Field(default="", description="The name people read.")
     kind: str = Field(description="What kind of body it is.")  # narrowed by each record
     location: LocationRecord | None = Field(
@@ -151,7 +148,7 @@ class _PartnerFields(BaseModel):
 class PartnerRecord(_PartnerFields):
     """A body outside the party organisation that links to it (not a department or team)."""
 
-    model_config = ConfigDict(**_STRICT, title="Partner")
+    model_config = ConfigDict(**STRICT, title="Partner")
 
     kind: _OtherPartnerKind = Field(
         description=f"One of {_labelled(k for k in PartnerKind if k not in _OWN_CLASS)}."
@@ -161,16 +158,16 @@ class PartnerRecord(_PartnerFields):
 class DepartmentRecord(_PartnerFields):
     """A government department (职能部门) that answers for some issue categories."""
 
-    model_config = ConfigDict(**_STRICT, title="Department")
+    model_config = ConfigDict(**STRICT, title="Department")
 
     kind: Literal["department"] = Field(description="Always department (职能部门).")
-    categories: Annotated[list[_Id], _distinct("duplicate_category", "category")] = Field(
+    categories: Annotated[list[Id], _distinct("duplicate_category", "category")] = Field(
         default_factory=list,
         description="Codes of the issue categories it answers for, from the catalogue.",
         json_schema_extra={"uniqueItems": True},
     )
     function: str = Field(default="", description="Its field as the catalogue names it.")
-    jurisdiction: _Id | None = Field(
+    jurisdiction: Id | None = Field(
         default=None,
         description="The unit whose territory it serves; absent or null for the whole "
         "organisation.",
@@ -180,7 +177,7 @@ class DepartmentRecord(_PartnerFields):
 class VolunteerTeamRecord(_PartnerFields):
     """A volunteer team (志愿队伍)."""
 
-    model_config = ConfigDict(**_STRICT, title="VolunteerTeam")
+    model_config = ConfigDict(**STRICT, title="VolunteerTeam")
 
     kind: Literal["volunteer_team"] = Field(description="Always volunteer_team (志愿队伍).")
     members: Annotated[int, Field(ge=0)] | None = Field(
@@ -191,9 +188,9 @@ class VolunteerTeamRecord(_PartnerFields):
 class PersonRecord(BaseModel):
     """A named person and the roles they hold."""
 
-    model_config = ConfigDict(**_STRICT, title="Person")
+    model_config = ConfigDict(**STRICT, title="Person")
 
-    id: _Id = Field(description="The id, distinct from every unit, partner, person and site.")
+    id: Id = Field(description="The id, distinct from every unit, partner, person and site.")
     name: str = Field(default="", description="The name people read.")
     roles: Annotated[list[_RoleName], _distinct("duplicate_role", "role")] = Field(
         default_factory=list,
@@ -209,14 +206,14 @@ class PersonRecord(BaseModel):
 class SiteRecord(BaseModel):
     """A service site (服务阵地), such as a party-mass service centre."""
 
-    model_config = ConfigDict(**_STRICT, title="ServiceSite")
+    model_config = ConfigDict(**STRICT, title="ServiceSite")
 
-    id: _Id = Field(description="The id, distinct from every unit, partner, person and site.")
+    id: Id = Field(description="The id, distinct from every unit, partner, person and site.")
     name: str = Field(default="", description="The name people read.")
     kind: _SiteKindName = Field(
         default="party_mass_centre", description=f"One of {_labelled(SiteKind)}."
     )
-    host: _Id | None = Field(
+    host: Id | None = Field(
         default=None, description="The id of the unit that hosts it; absent or null for none."
     )
     location: LocationRecord | None = Field(
@@ -228,7 +225,7 @@ class SiteRecord(BaseModel):
 class UnitLocations(BaseModel):
     """Where units are: equal-length arrays of unit ids and their coordinates."""
 
-    model_config = ConfigDict(**_STRICT, title="UnitLocations")
+    model_config = ConfigDict(**STRICT, title="UnitLocations")
 
     crs: _Crs = Field(
         default="wgs84",
@@ -244,17 +241,17 @@ class UnitLocations(BaseModel):
 
 
 class _LinkFields(BaseModel):
-    model_config = _STRICT
+    model_config = STRICT
 
 
 class CommitteeMembershipRecord(_LinkFields):
     """A part-time member (兼职委员) of a street's or community's extended committee (大工委)."""
 
-    model_config = ConfigDict(**_STRICT, title="CommitteeMembership")
+    model_config = ConfigDict(**STRICT, title="CommitteeMembership")
 
     kind: Literal["committee_membership"] = Field(description="committee_membership (兼职委员).")
-    member: _Id = Field(description="The department or person holding the seat.")
-    committee: _Id = Field(description="The street or community unit whose committee it is.")
+    member: Id = Field(description="The department or person holding the seat.")
+    committee: Id = Field(description="The street or community unit whose committee it is.")
     position: str = Field(
         default=str(attrs.fields(CommitteeMembership).position.default),
         description="The position held.",
@@ -264,11 +261,11 @@ class CommitteeMembershipRecord(_LinkFields):
 class RegistrationRecord(_LinkFields):
     """Dual reporting (双报到): a partner or in-service party member registers at a community."""
 
-    model_config = ConfigDict(**_STRICT, title="Registration")
+    model_config = ConfigDict(**STRICT, title="Registration")
 
     kind: Literal["registration"] = Field(description="registration (双报到).")
-    registrant: _Id = Field(description="The partner or person registering.")
-    community: _Id = Field(description="The community unit registered at.")
+    registrant: Id = Field(description="The partner or person registering.")
+    community: Id = Field(description="The community unit registered at.")
     date: _Date | None = Field(
         default=None,
         description="The day of registration as YYYY-MM-DD; absent or null when not known.",
@@ -282,21 +279,21 @@ class RegistrationRecord(_LinkFields):
 class ContactPointRecord(_LinkFields):
     """A leader's contact point (联系点): a community or a key grid."""
 
-    model_config = ConfigDict(**_STRICT, title="ContactPoint")
+    model_config = ConfigDict(**STRICT, title="ContactPoint")
 
     kind: Literal["contact_point"] = Field(description="contact_point (联系点).")
-    leader: _Id = Field(description="The person, a county-level or street leader.")
-    unit: _Id = Field(description="The community or grid unit.")
+    leader: Id = Field(description="The person, a county-level or street leader.")
+    unit: Id = Field(description="The community or grid unit.")
 
 
 class SinkingRecord(_LinkFields):
     """A party member sunk into a grid (下沉), with a duty there."""
 
-    model_config = ConfigDict(**_STRICT, title="Sinking")
+    model_config = ConfigDict(**STRICT, title="Sinking")
 
     kind: Literal["sinking"] = Field(description="sinking (下沉).")
-    member: _Id = Field(description="The person, an in-service or new-employment party member.")
-    grid: _Id = Field(description="The grid unit.")
+    member: Id = Field(description="The person, an in-service or new-employment party member.")
+    grid: Id = Field(description="The grid unit.")
     duty: str = Field(
         default=str(attrs.fields(Sinking).duty.default),
         description="The duty taken, e.g. grid sentiment liaison (网格民情联络员).",
@@ -306,31 +303,31 @@ class SinkingRecord(_LinkFields):
 class JoiningRecord(_LinkFields):
     """A social force joining a service site (共建)."""
 
-    model_config = ConfigDict(**_STRICT, title="Joining")
+    model_config = ConfigDict(**STRICT, title="Joining")
 
     kind: Literal["joining"] = Field(description="joining (共建).")
-    partner: _Id = Field(description="The partner joining; any kind but a department.")
-    site: _Id = Field(description="The service site joined.")
+    partner: Id = Field(description="The partner joining; any kind but a department.")
+    site: Id = Field(description="The service site joined.")
 
 
 class ServingRecord(_LinkFields):
     """A service site (服务阵地) serving a community or a grid."""
 
-    model_config = ConfigDict(**_STRICT, title="Serving")
+    model_config = ConfigDict(**STRICT, title="Serving")
 
     kind: Literal["serving"] = Field(description="serving (服务阵地).")
-    site: _Id = Field(description="The service site.")
-    unit: _Id = Field(description="The community or grid unit served.")
+    site: Id = Field(description="The service site.")
+    unit: Id = Field(description="The community or grid unit served.")
 
 
 class AssignmentRecord(_LinkFields):
     """A person holding a role at a unit (任职)."""
 
-    model_config = ConfigDict(**_STRICT, title="Assignment")
+    model_config = ConfigDict(**STRICT, title="Assignment")
 
     kind: Literal["assignment"] = Field(description="assignment (任职).")
-    person: _Id = Field(description="The person.")
-    unit: _Id = Field(description="The unit.")
+    person: Id = Field(description="The person.")
+    unit: Id = Field(description="The unit.")
     role: _RoleName = Field(description="The role held there; one of the person's roles.")
 
 
@@ -554,7 +551,7 @@ class _Paths:
         if index < len(located.id):
             if located.id[index] not in self.org:
                 return f"$.locations.id[{index}]"
-            bad = _bad_coordinate(located.x[index], located.y[index], located.crs)
+            bad = bad_coordinate(located.x[index], located.y[index], located.crs)
             if bad is not None:
                 return f"$.locations.{bad}[{index}]"
         return self._crs_path()
@@ -579,7 +576,8 @@ class _Paths:
         return "$.locations.crs"
 
 
-def _bad_coordinate(x: float, y: float, crs: str) -> str | None:
+def bad_coordinate(x: float, y: float, crs: str) -> str | None:
+    """The field of the first problem of the location (x, y) in ``crs``, or None if it is valid."""
     try:
         Location(x, y, crs)  # type: ignore[arg-type]
     except RecordError as err:

@@ -9,7 +9,6 @@ paths of the values at fault.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -19,8 +18,11 @@ import pydantic
 from gridorg._fields import MAX_COUNT
 from gridorg._problems import MAX_PROBLEMS
 from gridorg._schema_errors import json_path, show
-from gridorg._schema_links import _bad_coordinate
-from gridorg.errors import FormatVersionError, Problem
+from gridorg._schema_links import bad_coordinate
+from gridorg._schema_paths import VERSION as VERSION  # noqa: PLC0414
+from gridorg._schema_paths import check_version as check_version  # noqa: PLC0414
+from gridorg._schema_paths import expected_id, expected_text, unknown_field, unlisted
+from gridorg.errors import Problem
 from gridorg.networks import BaseLayer
 
 if TYPE_CHECKING:
@@ -28,25 +30,9 @@ if TYPE_CHECKING:
 
 #: A location in a document: member names and array positions.
 Path = tuple[str | int, ...]
-#: The document format version this release reads.
-VERSION: Final = 1
 
 
 # ---------------------------------------------------------------------- checks
-
-
-def check_version(document: Mapping[str, Any], subject: str) -> None:
-    """Raise :class:`~gridorg.FormatVersionError` unless the document is of this version."""
-    if "version" not in document:
-        text = f"$.version: missing; this release reads version {VERSION}"
-        problem = Problem("missing_version", text, field="version", path="$.version")
-    else:
-        found = document["version"]
-        if type(found) is int and found == VERSION:
-            return
-        text = f"$.version: this release reads version {VERSION} (an integer), got {show(found)}"
-        problem = Problem("unsupported_version", text, field="version", path="$.version")
-    raise FormatVersionError([problem], subject=subject)
 
 
 def shape_problems(document: Mapping[str, Any], *, merge: bool) -> list[Problem]:
@@ -59,7 +45,7 @@ def shape_problems(document: Mapping[str, Any], *, merge: bool) -> list[Problem]
     problems = _column_problems(body.get("units"), (*prefix, "units"))
     ends = body.get("adjacency")
     if isinstance(ends, Mapping) and isinstance(ends.get("from"), list):
-        problems += _lengths(ends, ("to",), "from", (*prefix, "adjacency"))
+        problems += column_lengths(ends, ("to",), "from", (*prefix, "adjacency"))
     if merge:
         units = body.get("units")
         ids = units.get("id") if isinstance(units, Mapping) else None
@@ -67,9 +53,10 @@ def shape_problems(document: Mapping[str, Any], *, merge: bool) -> list[Problem]
     return problems
 
 
-def _lengths(
+def column_lengths(
     columns: Mapping[str, Any], names: tuple[str, ...], key: str, at: Path
 ) -> list[Problem]:
+    """Problems for the columns ``names`` at ``at`` whose length differs from that of ``key``."""
     count = len(columns[key])
     problems = []
     for name in names:
@@ -87,7 +74,7 @@ def _lengths(
 def _column_problems(units: object, at: Path) -> list[Problem]:
     if not isinstance(units, Mapping) or not isinstance(units.get("id"), list):
         return []
-    problems = _lengths(units, ("community", "households", "x", "y"), "id", at)
+    problems = column_lengths(units, ("community", "households", "x", "y"), "id", at)
     given = [name for name in ("x", "y") if name in units]
     if len(given) == 1:
         other = "y" if given == ["x"] else "x"
@@ -190,7 +177,7 @@ class BasePaths:
             at = (*at, field, i)
         elif field == "location" and i is not None:
             x, y = self.units.x[i], self.units.y[i]
-            field = _bad_coordinate(float(x or 0.0), float(y or 0.0), self.units.crs) or "x"
+            field = bad_coordinate(float(x or 0.0), float(y or 0.0), self.units.crs) or "x"
             at = (*at, field, i)
         elif field is not None and i is not None:
             at = (*at, field, i)
@@ -256,16 +243,6 @@ _CODES: Final = {
 }
 #: Members whose object keys are names chosen by the document (cell ids, grid ids).
 _KEYED: Final = frozenset({"cells", "infeasible"})
-_TYPE_WORDS: Final = {
-    "string_type": "a string",
-    "int_type": "an integer",
-    "float_type": "a number",
-    "list_type": "an array",
-    "tuple_type": "an array",
-    "dict_type": "an object",
-    "model_type": "an object",
-    "model_attributes_type": "an object",
-}
 
 
 def _names(parts: Path) -> list[str]:
@@ -316,10 +293,7 @@ def translate(
                 path,
             )
         )
-    if len(errors) > MAX_PROBLEMS:
-        text = f"{len(errors) - MAX_PROBLEMS} further problems were found and not listed"
-        problems.append(Problem("more_problems", text))
-    return problems
+    return problems + unlisted(len(errors))
 
 
 def _unit_at(parts: Path, document: Mapping[str, Any]) -> tuple[str | None, int | None]:
@@ -361,17 +335,12 @@ def _text(
 ) -> str:
     kind = error["type"]
     value = error.get("input")
-    ctx = error.get("ctx") or {}
     field = names[-1] if names else "value"
     if kind == "missing":
         return f"required field {error['loc'][-1]!r} is missing"
     if kind == "extra_forbidden":
         allowed = fields.get(names[-2] if len(names) > 1 else "", ())
-        text = f"unknown field {error['loc'][-1]!r}"
-        close = difflib.get_close_matches(str(error["loc"][-1]), allowed, n=1)
-        if close:
-            text += f" (did you mean {close[0]!r}?)"
-        return text + f"; fields are {', '.join(allowed)}"
+        return unknown_field(error["loc"][-1], allowed) + f"; fields are {', '.join(allowed)}"
     if kind in ("invalid_kind", "invalid_cell"):
         return str(error["msg"])
     if is_key:
@@ -381,17 +350,7 @@ def _text(
     if kind == "less_than_equal":
         return f"{field} is absurdly large: {value} exceeds the limit of {MAX_COUNT:,}"
     if kind == "string_pattern_mismatch":
-        return (
-            f"expected an id: a non-empty string without whitespace at either end, "
-            f"got {show(value)}"
-        )
-    if kind == "finite_number":
-        return f"expected a finite number, got {show(value)}"
+        return expected_id(value)
     if kind in ("too_short", "too_long"):
         return f"expected 3 numbers [min, median, max], got {show(value)}"
-    if kind == "literal_error":
-        return f"expected {ctx.get('expected')}, got {show(value)}"
-    if kind in _TYPE_WORDS:
-        return f"expected {_TYPE_WORDS[kind]}, got {show(value)}"
-    message = str(error["msg"]).removeprefix("Input should be ")
-    return f"expected {message}, got {show(value)}"
+    return expected_text(error)

@@ -35,6 +35,7 @@ from gridorg._schema_links import (
     location_problems,
     no_locations,
 )
+from gridorg._schema_paths import STRICT
 from gridorg.errors import GridorgError, Problem, SchemaError
 from gridorg.hierarchy import Organisation
 from gridorg.tiers import FORMS, LevelScheme, Tier
@@ -42,7 +43,6 @@ from gridorg.tiers import FORMS, LevelScheme, Tier
 _SUBJECT = _jsontext.SUBJECT
 #: How the structural checks name an input position ("first used by the unit at position 3").
 _NOUN = "the unit at position"
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 # ---------------------------------------------------------------------- models
 
@@ -62,7 +62,7 @@ _POSITION = re.compile(r"0|[1-9][0-9]*")  # used with fullmatch
 class TierSpec(BaseModel):
     """One tier of the level scheme, from the top tier down."""
 
-    model_config = ConfigDict(**_STRICT, title="Tier")
+    model_config = ConfigDict(**STRICT, title="Tier")
 
     name: _TierName = Field(
         description="Identifier used by the units' tier field: a lower-case identifier."
@@ -93,7 +93,7 @@ class TierSpec(BaseModel):
 class LevelSchemeSpec(BaseModel):
     """The ordered tiers of the organisation, top first."""
 
-    model_config = ConfigDict(**_STRICT, title="LevelScheme")
+    model_config = ConfigDict(**STRICT, title="LevelScheme")
 
     tiers: list[TierSpec] = Field(
         min_length=1, max_length=100, description="The tiers, top first; names are distinct."
@@ -136,7 +136,7 @@ class UnitRecord(TypedDict):
 class UnitColumns(BaseModel):
     """Every unit as one entry of equal-length arrays; only id and tier are required."""
 
-    model_config = ConfigDict(**_STRICT, title="UnitColumns")
+    model_config = ConfigDict(**STRICT, title="UnitColumns")
 
     id: list[_UnitId] = Field(description="Unit ids, unique in the document.")
     tier: list[str] = Field(description="Tier names, one per unit.")
@@ -199,7 +199,7 @@ def _default_scheme_spec() -> LevelSchemeSpec:
 class OrganisationDocument(BaseModel):
     """A gridorg organisation: its name, level scheme, units and cross-links."""
 
-    model_config = ConfigDict(**_STRICT, title="OrganisationDocument")
+    model_config = ConfigDict(**STRICT, title="OrganisationDocument")
 
     format: Literal["gridorg.organisation"] = Field(description="Always gridorg.organisation.")
     version: Literal[1] = Field(description="The document format version.")

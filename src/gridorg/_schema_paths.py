@@ -7,6 +7,10 @@ value at fault (``$.issues[3].reported``); :func:`validate` raises them as a
 :class:`~gridorg.SchemaError`, and :func:`built` places what a record's own class refuses.
 Times are ISO 8601 strings with an offset (``2024-05-06T09:30:00+08:00``); a time without an
 offset is ambiguous and is refused with the problem code ``naive_time``.
+
+The pieces every document format shares live here too: the format version and its check, and
+the wording of the pydantic errors no format treats specially, so that every document words
+them alike.
 """
 
 from __future__ import annotations
@@ -22,10 +26,11 @@ from pydantic_core import PydanticCustomError
 
 from gridorg._problems import MAX_PROBLEMS
 from gridorg._schema_errors import json_path, show
-from gridorg._schema_merge_checks import check_version
-from gridorg.errors import Problem, RecordError, SchemaError
+from gridorg.errors import FormatVersionError, Problem, RecordError, SchemaError
 
 STRICT: Final = ConfigDict(extra="forbid", frozen=True, strict=True)
+#: The document format version this release reads.
+VERSION: Final = 1
 
 T = TypeVar("T")
 #: A location in a document: member names and array positions.
@@ -119,6 +124,46 @@ _PATTERNS: Final = {
 }
 
 
+def unknown_field(key: object, allowed: Sequence[str]) -> str:
+    """The start of the message about an unknown field ``key``, suggesting the allowed field
+    closest to it, if one is close."""
+    text = f"unknown field {key!r}"
+    close = difflib.get_close_matches(str(key), allowed, n=1)
+    if close:
+        text += f" (did you mean {close[0]!r}?)"
+    return text
+
+
+def expected_id(value: object) -> str:
+    """The message about ``value`` where an id was expected."""
+    return (
+        f"expected an id: a non-empty string without whitespace at either end, got {show(value)}"
+    )
+
+
+def expected_text(error: Mapping[str, Any]) -> str:
+    """The message of a pydantic error no document treats specially: what was expected, and
+    the value found."""
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "finite_number":
+        return f"expected a finite number, got {show(value)}"
+    if kind == "literal_error":
+        return f"expected {(error.get('ctx') or {}).get('expected')}, got {show(value)}"
+    if kind in _TYPE_WORDS:
+        return f"expected {_TYPE_WORDS[kind]}, got {show(value)}"
+    message = str(error["msg"]).removeprefix("Input should be ")
+    return f"expected {message}, got {show(value)}"
+
+
+def unlisted(total: int) -> list[Problem]:
+    """The closing problem of a list cut at :data:`MAX_PROBLEMS` of ``total``, if it was cut."""
+    if total <= MAX_PROBLEMS:
+        return []
+    text = f"{total - MAX_PROBLEMS} further problems were found and not listed"
+    return [Problem("more_problems", text)]
+
+
 class Reader:
     """Turns pydantic's errors on one kind of document into problems at JSON paths.
 
@@ -176,10 +221,7 @@ class Reader:
         """Every error of ``err`` as a problem, each with the JSON path of its value."""
         errors = err.errors(include_url=False)
         problems = [self._problem(error, document) for error in errors[:MAX_PROBLEMS]]
-        if len(errors) > MAX_PROBLEMS:
-            text = f"{len(errors) - MAX_PROBLEMS} further problems were found and not listed"
-            problems.append(Problem("more_problems", text))
-        return problems
+        return problems + unlisted(len(errors))
 
     def _problem(self, error: Mapping[str, Any], document: Mapping[str, Any]) -> Problem:
         kind = error["type"]
@@ -233,10 +275,7 @@ class Reader:
         if kind == "extra_forbidden":
             key = str(parts[-1])
             allowed = self.allowed.get(holder, ())
-            text = f"unknown field {key!r}"
-            close = difflib.get_close_matches(key, allowed, n=1)
-            if close:
-                text += f" (did you mean {close[0]!r}?)"
+            text = unknown_field(key, allowed)
             return text + (f"; fields are {', '.join(allowed)}" if allowed else "")
         if kind in ("union_tag_invalid", "union_tag_not_found"):
             name = str(parts[-2]) if len(parts) > 1 else ""
@@ -255,27 +294,36 @@ class Reader:
             named = [p for p in parts if isinstance(p, str)]
             if named and named[-1] in _PATTERNS:
                 return f"expected {_PATTERNS[named[-1]]}, got {show(value)}"
-            return (
-                "expected an id: a non-empty string without whitespace at either end, "
-                f"got {show(value)}"
-            )
+            return expected_id(value)
         if kind in _BOUNDS:
             key, words = _BOUNDS[kind]
             bound = ctx.get(key)
             noun = "an integer" if isinstance(bound, int) and type(value) is int else "a number"
             return f"expected {noun} {words} {bound}, got {show(value)}"
-        if kind == "finite_number":
-            return f"expected a finite number, got {show(value)}"
-        if kind == "literal_error":
-            return f"expected {ctx.get('expected')}, got {show(value)}"
         if kind == "too_short":
             return f"expected at least {ctx.get('min_length')} items, got {show(value)}"
         if kind == "too_long":
             return f"expected at most {ctx.get('max_length')} items, got {show(value)}"
-        if kind in _TYPE_WORDS:
-            return f"expected {_TYPE_WORDS[kind]}, got {show(value)}"
-        message = str(error["msg"]).removeprefix("Input should be ")
-        return f"expected {message}, got {show(value)}"
+        return expected_text(error)
+
+
+def version_problem(document: Mapping[str, Any]) -> Problem | None:
+    """The problem with a document's ``version``, or None when this release reads it."""
+    if "version" not in document:
+        text = f"$.version: missing; this release reads version {VERSION}"
+        return Problem("missing_version", text, field="version", path="$.version")
+    found = document["version"]
+    if type(found) is int and found == VERSION:
+        return None
+    text = f"$.version: this release reads version {VERSION} (an integer), got {show(found)}"
+    return Problem("unsupported_version", text, field="version", path="$.version")
+
+
+def check_version(document: Mapping[str, Any], subject: str) -> None:
+    """Raise :class:`~gridorg.FormatVersionError` unless the document is of this version."""
+    problem = version_problem(document)
+    if problem is not None:
+        raise FormatVersionError([problem], subject=subject)
 
 
 def validate(

@@ -9,7 +9,7 @@ share); here each format is paired with its model, its writer and its reader.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from pydantic import BaseModel
@@ -79,13 +79,15 @@ def dump_document(value: object) -> dict[str, Any] | None:
     return None
 
 
+_LOADERS: Final[dict[str, Callable[[dict[str, Any]], Any]]] = {
+    CATEGORIES: load_categories,
+    ISSUES: load_issues,
+    TRIAGE: load_triage,
+    RULES: load_rules,
+    CASE_LOG: load_case_log,
+}
+
+
 def load_document(document: dict[str, Any], format: str) -> Any:
     """The value a document of ``format`` (one of :data:`DOCUMENTS`) describes."""
-    loaders: dict[str, Any] = {
-        CATEGORIES: load_categories,
-        ISSUES: load_issues,
-        TRIAGE: load_triage,
-        RULES: load_rules,
-        CASE_LOG: load_case_log,
-    }
-    return loaders[format](document)
+    return _LOADERS[format](document)

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gridorg._schema_links import CategoryRecord
-from gridorg._schema_merge_checks import VERSION
 from gridorg._schema_paths import (
     STRICT,
+    VERSION,
     ChannelName,
     Id,
     Reader,

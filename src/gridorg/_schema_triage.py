@@ -17,8 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from gridorg._schema_errors import json_path
-from gridorg._schema_merge_checks import VERSION
-from gridorg._schema_paths import STRICT, Id, Reader, distinct, fields_of, validate
+from gridorg._schema_paths import STRICT, VERSION, Id, Reader, distinct, fields_of, validate
 from gridorg.errors import Problem, RecordError
 
 if TYPE_CHECKING:

@@ -110,7 +110,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Union, cast
 
-from gridorg import _jsontext, _schema_merge, _schema_org, _schema_routing
+from gridorg import _jsontext, _schema_merge, _schema_org, _schema_paths, _schema_routing
 from gridorg._schema_errors import show
 from gridorg._schema_links import dump_members
 
@@ -156,7 +156,7 @@ __all__ = [
 #: The value of a document's ``"format"`` field.
 FORMAT: Final = "gridorg.organisation"
 #: The document format version this release writes and reads.
-VERSION: Final = 1
+VERSION: Final = _schema_paths.VERSION
 #: Every document format this release reads and writes, each at version :data:`VERSION`.
 FORMATS: Final = (FORMAT, *_schema_merge.DOCUMENTS, *_schema_routing.DOCUMENTS)
 
@@ -416,17 +416,8 @@ def _check_format(document: Mapping[str, Any]) -> None:
             if type(found) is str and found in FORMATS:
                 text += "; load_value() reads documents of every format"
             problems.append(Problem("unknown_format", text, field="format", path="$.format"))
-    if "version" not in document:
-        text = f"$.version: missing; this release reads version {VERSION}"
-        problems.append(Problem("missing_version", text, field="version", path="$.version"))
-    else:
-        found = document["version"]
-        if not (type(found) is int and found == VERSION):
-            text = (
-                f"$.version: this release reads version {VERSION} (an integer), got {show(found)}"
-            )
-            problems.append(
-                Problem("unsupported_version", text, field="version", path="$.version")
-            )
+    version = _schema_paths.version_problem(document)
+    if version is not None:
+        problems.append(version)
     if problems:
         raise FormatVersionError(problems, subject=_SUBJECT)
